@@ -1,0 +1,46 @@
+# News Digest: convert raw dumps, build the site with Pelican, index it with Pagefind.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-12)
+CONF := pelican.conf.py
+PUBLISHCONF := publish.conf.py
+OUTPUT := output
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help venv convert html serve devserver publish test bench lighthouse clean
+
+help:  ## list the commands
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(STAMP): requirements.txt
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+venv: $(STAMP)
+
+convert: $(STAMP)  ## convert content/raw into content/articles (rejected dumps are reported, the rest still build)
+	$(BIN)/python scripts/convert_articles.py content/raw --output content/articles || [ $$? -eq 1 ]
+
+html: convert  ## convert, build output/ and index it for search
+	$(BIN)/pelican content -s $(CONF) -o $(OUTPUT)
+	$(BIN)/python -m pagefind --site $(OUTPUT) --quiet
+
+serve: $(STAMP)  ## serve output/ on 127.0.0.1:8000
+	$(BIN)/pelican --listen -s $(CONF) -o $(OUTPUT) -b $(HOST) -p $(PORT)
+
+devserver: convert  ## rebuild on every change and serve
+	$(BIN)/pelican content -s $(CONF) -o $(OUTPUT) --autoreload --listen -b $(HOST) -p $(PORT)
+
+publish: convert  ## build for the web: absolute URLs and feeds from SITEURL
+	$(BIN)/pelican content -s $(PUBLISHCONF) -o $(OUTPUT)
+	$(BIN)/python -m pagefind --site $(OUTPUT) --quiet
+
+test: $(STAMP)  ## run the test suite
+	$(BIN)/python -m pytest
+
+clean:  ## remove the built site and caches
+	rm -rf $(OUTPUT) cache .pytest_cache tests/artifacts

@@ -1,0 +1,147 @@
+"""Read a raw dump and split it into articles.
+
+A dump holds several articles. Each starts with its headline, then the photo
+caption (usually written twice), then interface noise (`TT`, `20`), then the
+headline again, the caption again, and the body. The repeated headline is the
+signature we split on: it survives blank-line changes, CRLF and lost photos.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import data
+
+# A headline is repeated within this many non-blank lines (two captions,
+# a handful of interface lines). Anything further apart is not a header.
+MAX_HEADER_LINES = 8
+MAX_HEADLINE_CHARS = 250
+
+
+class DumpError(Exception):
+    """A dump that cannot be read; the message is one line for the editor."""
+
+    def __init__(self, source: str, message: str, line: int | None = None):
+        self.source = source
+        self.line = line
+        where = f"{source}:{line}" if line else source
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class RawArticle:
+    """One article as found in a dump, before any cleaning."""
+
+    source: str
+    headline: Line
+    header: tuple[Line, ...]  # lines between the two copies of the headline
+    body: tuple[Line, ...]  # every non-blank line after the second headline
+    dropped: tuple[tuple[Line, str], ...] = field(default=())
+
+
+def decode_dump(raw: bytes, source: str) -> list[str]:
+    """Decode UTF-8 (with or without a byte-order mark) into stripped lines.
+
+    CRLF and CR line ends, trailing spaces and no-break spaces all vanish here,
+    so later stages see one shape of text whatever the copy looked like.
+    """
+    if not raw.strip():
+        raise DumpError(source, "empty file, no article to convert")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise DumpError(
+            source, f"not UTF-8 text (byte 0x{raw[error.start]:02x})", line
+        ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    return [" ".join(line.split()) for line in text.split("\n")]
+
+
+def read_dump(path: Path) -> list[str]:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise DumpError(str(path), f"cannot read: {error.strerror or error}") from None
+    return decode_dump(raw, str(path))
+
+
+def is_noise(text: str) -> bool:
+    """Interface lines: a short code (`TT`), a bare number (`20`), or a known label."""
+    return bool(_NOISE_SHAPE.fullmatch(text)) or text.casefold() in data.noise_lines()
+
+
+_NOISE_SHAPE = re.compile(r"[A-Z]{1,3}|\d{1,4}")
+
+
+def _header_end(lines: list[Line], start: int) -> int | None:
+    """Index of the second copy of the headline at `start`, or None.
+
+    Between the two copies there may only be a header: caption lines, then
+    interface noise (`TT`, `20`); or, with no noise, captions written twice.
+    So a paragraph that happens to repeat is not taken for a new headline.
+    """
+    headline = lines[start].text
+    if len(headline) > MAX_HEADLINE_CHARS or is_noise(headline):
+        return None
+    for end in range(start + 2, min(start + 2 + MAX_HEADER_LINES, len(lines))):
+        if lines[end].text == headline:
+            return end if _looks_like_header([line.text for line in lines[start + 1 : end]]) else None
+    return None
+
+
+def _looks_like_header(between: list[str]) -> bool:
+    noise_at = [i for i, text in enumerate(between) if is_noise(text)]
+    if noise_at:
+        return noise_at == list(range(noise_at[0], len(between)))
+    pairs = zip(between[::2], between[1::2])
+    return len(between) % 2 == 0 and all(a == b for a, b in pairs)
+
+
+def split_articles(lines: list[str], source: str) -> list[RawArticle]:
+    """Find every article in a dump's lines; raise DumpError if there is none."""
+    numbered = [Line(n, text) for n, text in enumerate(lines, start=1) if text]
+    headers: list[tuple[int, int]] = []
+    index = 0
+    while index < len(numbered):
+        end = _header_end(numbered, index)
+        if end is None:
+            index += 1
+        else:
+            headers.append((index, end))
+            # The caption follows the second headline again; skip it so a
+            # doubled caption is never mistaken for the next headline.
+            header_texts = {line.text for line in numbered[index + 1 : end]}
+            index = end + 1
+            while index < len(numbered) and numbered[index].text in header_texts:
+                index += 1
+    if not headers:
+        raise DumpError(
+            source,
+            "no recognisable article (expected a headline, its caption, "
+            "then the headline again)",
+        )
+    articles = []
+    for position, (start, end) in enumerate(headers):
+        stop = headers[position + 1][0] if position + 1 < len(headers) else len(numbered)
+        dropped: tuple[tuple[Line, str], ...] = ()
+        if position == 0 and start > 0:
+            dropped = tuple((line, "before the first headline") for line in numbered[:start])
+        articles.append(
+            RawArticle(
+                source=source,
+                headline=numbered[start],
+                header=tuple(numbered[start + 1 : end]),
+                body=tuple(numbered[end + 1 : stop]),
+                dropped=dropped,
+            )
+        )
+    return articles

@@ -1,0 +1,112 @@
+"""Give a clean article its metadata: date, slug, desk, tags, summary."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from pelican.settings import DEFAULT_CONFIG
+from pelican.utils import slugify
+
+from . import data
+from .clean import Article
+from .dates import resolve_date
+from .entities import Mentions, find_mentions, salient_entities
+
+MAX_SUMMARY_CHARS = 300
+MAX_SLUG_CHARS = 80
+TAG_KINDS = ("Places", "People", "Organizations")
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[”’\"')\]]*(?=\s)")
+
+
+class RejectedArticle(Exception):
+    """An article that cannot become a post; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Post:
+    """Everything a post file says, as plain text (not yet escaped)."""
+
+    title: str
+    date: date
+    slug: str  # before de-duplication against other posts
+    desk: str
+    tags: tuple[tuple[str, str], ...]  # (name, kind), most salient first
+    summary: str
+    caption: str
+    credit: str
+    blocks: tuple  # clean.Block
+    source: str
+    line: int
+
+
+def make_slug(title: str) -> str:
+    """Pelican's own slug rules (`Yoon’s Successor` -> `yoons-successor`), kept short."""
+    slug = slugify(title, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
+    if len(slug) > MAX_SLUG_CHARS:
+        slug = slug[: MAX_SLUG_CHARS + 1].rsplit("-", 1)[0]
+    return slug or "story"
+
+
+def summarize(lead: str) -> str:
+    """The lead cut at the last sentence end within 300 characters.
+
+    A first sentence longer than that is cut at a word and marked with `…`.
+    """
+    if len(lead) <= MAX_SUMMARY_CHARS:
+        return lead
+    ends = [m.end() for m in _SENTENCE_END.finditer(lead) if m.end() <= MAX_SUMMARY_CHARS]
+    if ends:
+        return lead[: ends[-1]].strip()
+    return lead[: MAX_SUMMARY_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def choose_desk(mentions: Mentions) -> str:
+    """The desk whose places the story is most about; headline and lead weigh more."""
+    desks, fallback = data.desks()
+    scores: Counter = Counter()
+    for entity, count in mentions.counts.items():
+        if entity.desk in desks:
+            scores[entity.desk] += count
+    for entity in mentions.in_lead:
+        if entity.desk in desks:
+            scores[entity.desk] += 3
+    for entity in mentions.in_headline:
+        if entity.desk in desks:
+            scores[entity.desk] += 5
+    if not scores:
+        return fallback
+    return min(scores, key=lambda desk: (-scores[desk], desks.index(desk)))
+
+
+def enrich_article(article: Article, forced_date: date | None = None) -> Post:
+    paragraphs = article.paragraphs
+    if not paragraphs:
+        raise RejectedArticle(
+            f"{article.source}:{article.line}: article {article.headline!r} has no body"
+        )
+    published = resolve_date(forced_date, article.caption, paragraphs)
+    if published is None:
+        raise RejectedArticle(
+            f"{article.source}:{article.line}: no date found for {article.headline!r} "
+            "(none in the caption or body); give one with --date YYYY-MM-DD"
+        )
+    lead = paragraphs[0]
+    mentions = find_mentions(article.headline, lead, [article.caption, *paragraphs])
+    tags = tuple((entity.name, entity.kind) for entity in salient_entities(mentions))
+    return Post(
+        title=article.headline,
+        date=published,
+        slug=make_slug(article.headline),
+        desk=choose_desk(mentions),
+        tags=tags,
+        summary=summarize(lead),
+        caption=article.caption,
+        credit=article.credit,
+        blocks=article.blocks,
+        source=article.source,
+        line=article.line,
+    )

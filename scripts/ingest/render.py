@@ -1,0 +1,102 @@
+"""Render a post as Pelican Markdown, with every scraped character kept literal.
+
+Scraped text is hostile until proven otherwise: `<script>` must show as text,
+`*extra*` keep its asterisks, `#1 on the list` stay a paragraph and
+`[x](javascript:...)` never become a link. Escaping happens here, once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+
+from .enrich import TAG_KINDS, Post
+
+HASH_KEY = "Import-Hash"
+
+# Characters Python-Markdown (with `extra`) gives meaning anywhere in a line.
+_INLINE_ACTIVE = re.compile(r"([\\`*_{}\[\]|])")
+# Line starts that open a heading, list, quote, fence, definition or setext line.
+_BLOCK_START = re.compile(r"^(#|[+-]|\d+(?=[.)]))")
+_ENTITY_START = {"~": "&#126;", "=": "&#61;", ":": "&#58;"}
+
+
+def escape_html(text: str) -> str:
+    """`&`, `<` and `>` as entities; Markdown cannot backslash-escape them."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escape_markdown(text: str) -> str:
+    """One line of text that Markdown renders exactly as written."""
+    text = _INLINE_ACTIVE.sub(r"\\\1", escape_html(" ".join(text.split())))
+    if text[:1] in _ENTITY_START:
+        return _ENTITY_START[text[0]] + text[1:]
+    match = _BLOCK_START.match(text)
+    if match:
+        if match.group(1)[0].isdigit():
+            end = match.end()
+            return text[:end] + "\\" + text[end:]
+        return "\\" + text
+    return text
+
+
+def metadata_value(text: str) -> str:
+    """A header value: one line, no raw markup (templates print titles as HTML)."""
+    return escape_html(" ".join(text.split()))
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def render_post(post: Post, slug: str, modified: date | None = None) -> str:
+    """The post file's full text; its last header line is a hash of the rest.
+
+    The hash is how a later import knows the file was edited by hand.
+    """
+    fields = [
+        ("Title", metadata_value(post.title)),
+        ("Date", post.date.isoformat()),
+        ("Modified", modified.isoformat() if modified else ""),
+        ("Slug", slug),
+        ("Category", metadata_value(post.desk)),
+        ("Tags", ", ".join(metadata_value(name) for name, _ in post.tags)),
+        *(
+            (kind, ", ".join(metadata_value(n) for n, k in post.tags if k == kind))
+            for kind in TAG_KINDS
+        ),
+        ("Summary", escape_markdown(post.summary)),
+        ("Caption", metadata_value(post.caption)),
+        ("Credit", metadata_value(post.credit)),
+    ]
+    header = "".join(f"{key}: {value}\n" for key, value in fields if value)
+    body = "\n\n".join(
+        ("## " if block.kind == "subhead" else "") + escape_markdown(block.text)
+        for block in post.blocks
+    )
+    unhashed = f"{header}\n{body}\n"
+    return f"{header}{HASH_KEY}: {content_hash(unhashed)}\n\n{body}\n"
+
+
+_HASH_LINE = re.compile(rf"^{HASH_KEY}: *(\S*)\n", re.MULTILINE)
+
+
+def split_hash(text: str) -> tuple[str | None, str]:
+    """(stored hash, the file without its hash line) for a post we wrote."""
+    match = _HASH_LINE.search(text)
+    if not match:
+        return None, text
+    return match.group(1), text[: match.start()] + text[match.end() :]
+
+
+def is_hand_edited(text: str) -> bool:
+    """True when the file no longer matches the hash written with it."""
+    stored, rest = split_hash(text)
+    return stored != content_hash(rest)
+
+
+def without_modified(text: str) -> str:
+    """The post without its hash and `Modified` lines, to compare two imports."""
+    _, rest = split_hash(text)
+    return re.sub(r"^Modified: .*\n", "", rest, count=1, flags=re.MULTILINE)

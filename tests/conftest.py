@@ -1,0 +1,50 @@
+"""Shared paths and a helper that runs the converter's command line in-process."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+DUMPS = FIXTURES / "dumps"
+BAD_DUMPS = FIXTURES / "bad"
+SEED = ROOT / "content" / "raw" / "000_7801b6999f89b298.txt"
+
+
+@pytest.fixture
+def convert(capsys):
+    """Run `convert_articles.py ARGS`; return (exit code, stdout, stderr)."""
+    import convert_articles
+
+    def run(*args: object) -> tuple[int, str, str]:
+        code = convert_articles.main([str(arg) for arg in args])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
+
+
+@pytest.fixture
+def seed_copy(tmp_path: Path) -> Path:
+    """The seed dump copied into a scratch raw folder."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEED, raw / SEED.name)
+    return raw
+
+
+def read_posts(folder: Path) -> dict[str, str]:
+    return {path.name: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.md"))}
+
+
+def header_of(post: str) -> dict[str, str]:
+    """A post's metadata header as a dict (keys as written)."""
+    header = post.split("\n\n", 1)[0]
+    return dict(line.split(": ", 1) for line in header.splitlines())
+
+
+def body_of(post: str) -> str:
+    return post.split("\n\n", 1)[1]

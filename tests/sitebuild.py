@@ -1,0 +1,35 @@
+"""Build a site with the project's real settings from a given content folder."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+from pelican import Pelican
+from pelican.settings import read_settings
+
+from conftest import ROOT
+
+
+def build_site(articles: list[Path], workdir: Path) -> Path:
+    """Copy posts (and the about page) into workdir/content, build, return the output folder."""
+    content = workdir / "content"
+    (content / "articles").mkdir(parents=True)
+    for post in articles:
+        shutil.copy(post, content / "articles" / post.name)
+    shutil.copytree(ROOT / "content" / "pages", content / "pages", dirs_exist_ok=True)
+    output = workdir / "output"
+    settings = read_settings(
+        str(ROOT / "pelican.conf.py"),
+        override={
+            "PATH": str(content),
+            "OUTPUT_PATH": str(output),
+            "CACHE_PATH": str(workdir / "cache"),
+            "CACHE_CONTENT": False,
+            "LOAD_CONTENT_CACHE": False,
+        },
+    )
+    logging.getLogger("pelican").setLevel(logging.ERROR)
+    Pelican(settings).run()
+    return output

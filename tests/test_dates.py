@@ -1,0 +1,40 @@
+"""Finding the publication date."""
+
+from datetime import date
+
+import pytest
+
+from ingest.dates import find_dates, resolve_date
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("in Seoul, South Korea, Tuesday, April 8, 2025. (AP)", [date(2025, 4, 8)]),
+        ("in Tehran, Iran, April 17, 2024. Name/WANA via REUTERS", [date(2024, 4, 17)]),
+        ("talks on Jan. 5, 2025 and Sept. 30, 2024", [date(2025, 1, 5), date(2024, 9, 30)]),
+        ("Kishinev, 3 November 2024.", [date(2024, 11, 3)]),
+        ("an election June 3 to choose", []),  # no year: never guessed
+        ("February 30, 2025 is a typo", []),
+        ("the 20-year pact signed in 2025", []),
+    ],
+)
+def test_find_dates(text, expected):
+    assert find_dates(text) == expected
+
+
+def test_forced_date_wins_over_caption_and_body():
+    assert resolve_date(date(2020, 1, 1), "April 8, 2025", ["May 1, 2025"]) == date(2020, 1, 1)
+
+
+def test_caption_date_wins_over_body():
+    assert resolve_date(None, "Seoul, April 8, 2025.", ["On May 1, 2025 ..."]) == date(2025, 4, 8)
+
+
+def test_latest_body_date_when_caption_has_none():
+    body = ["Talks began on March 1, 2025.", "They ended on March 9, 2025, and on Feb. 2, 2025."]
+    assert resolve_date(None, "", body) == date(2025, 3, 9)
+
+
+def test_no_date_anywhere_is_none():
+    assert resolve_date(None, "A caption.", ["A June 3 vote."]) is None
