@@ -2,7 +2,7 @@
 
 AUTHOR = "News Digest"
 SITENAME = "News Digest"
-SITEURL = ""
+SITEURL = ""  # root-relative links locally; publish.conf.py sets the real address
 SITE_DESCRIPTION = "The day's world news, one edition a day."
 PATH = "content"
 ARTICLE_PATHS = ["articles"]
@@ -12,11 +12,31 @@ OUTPUT_PATH = "output"
 TIMEZONE = "UTC"
 DEFAULT_LANG = "en"
 DEFAULT_DATE_FORMAT = "%A, %-d %B %Y"
-RELATIVE_URLS = True
+RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = False
+THEME = "theme"
 
 # Only the plugins we use, never whatever happens to be installed.
-PLUGINS = []
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["pelican.plugins.neighbors", "pelican.plugins.related_posts", "newsroom"]
+RELATED_POSTS_MAX = 4
+FRONT_PAGE_DESK_STORIES = 4
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+        "newsroom.bidi": {},
+    },
+    "output_format": "html5",
+}
+
+DIRECT_TEMPLATES = ["index", "tags", "categories", "archives", "search", "notfound", "robots"]
+SEARCH_SAVE_AS = "search/index.html"
+SEARCH_URL = "search/"
+NOTFOUND_SAVE_AS = "404.html"
+ROBOTS_SAVE_AS = "robots.txt"
+PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "period_archives": None}
 
 # Posts carry an explicit Slug; nothing is derived from file names.
 SLUGIFY_SOURCE = "title"
@@ -49,7 +69,8 @@ PAGINATION_PATTERNS = (
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
 )
 
-FEED_DOMAIN = SITEURL
+# Feeds need absolute links: the local preview's address, or SITEURL when published.
+FEED_DOMAIN = "http://127.0.0.1:8000"
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 FEED_ALL_RSS = "feeds/all.rss.xml"
 TAG_FEED_ATOM = "feeds/tag/{slug}.atom.xml"

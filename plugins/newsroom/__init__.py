@@ -1,0 +1,3 @@
+from .newsroom import register
+
+__all__ = ["register"]

@@ -1,0 +1,125 @@
+"""News Digest's own Pelican plugin: what no plugin on PyPI does for us.
+
+- groups each story's tags by kind (Places, People, Organizations), from the
+  converter's metadata, and counts tags per kind for the tags index;
+- links each day's edition to the previous and next edition;
+- estimates reading time once per story;
+- writes a deterministic sitemap (pelican-sitemap stamps index pages with the
+  build time, which breaks byte-identical builds).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from collections import Counter
+from xml.sax.saxutils import escape
+
+from pelican import signals
+
+log = logging.getLogger(__name__)
+
+TAG_KINDS = (("places", "Places"), ("people", "People"), ("organizations", "Organisations"))
+WORDS_PER_MINUTE = 230
+SITEMAP_EXCLUDE = ("404.html", "search/index.html")
+
+
+def _names(value) -> list[str]:
+    return [name.strip() for name in str(value or "").split(",") if name.strip()]
+
+
+def group_tags(generator) -> None:
+    """`article.tag_groups`, `TAG_KIND` (tag name -> kind) and `TAGS_BY_KIND` for templates."""
+    kind_of: dict[str, str] = {}
+    for article in generator.articles:
+        groups = []
+        by_name = {tag.name: tag for tag in getattr(article, "tags", [])}
+        for key, label in TAG_KINDS:
+            tags = [by_name[name] for name in _names(getattr(article, key, "")) if name in by_name]
+            for tag in tags:
+                kind_of.setdefault(tag.name, label)
+            if tags:
+                groups.append((label, tags))
+        article.tag_groups = groups
+        words = len(article._content.split()) if article._content else 0
+        article.reading_minutes = max(1, math.ceil(words / WORDS_PER_MINUTE))
+    counts = Counter()
+    for tag, articles in generator.tags.items():
+        counts[tag] = len(articles)
+    by_kind = []
+    for _, label in (*TAG_KINDS, (None, "Other")):
+        tags = [tag for tag in counts if kind_of.get(tag.name, "Other") == label]
+        tags.sort(key=lambda tag: (-counts[tag], tag.name))
+        if tags:
+            by_kind.append((label, [(tag, counts[tag]) for tag in tags]))
+    generator.context["TAG_KIND"] = kind_of
+    generator.context["TAGS_BY_KIND"] = by_kind
+
+
+def link_editions(generator) -> None:
+    """`EDITIONS`: each day with stories -> (previous day, next day), each (date, url) or None."""
+    url_format = generator.settings.get("DAY_ARCHIVE_URL")
+    if not url_format:
+        return
+    days = sorted({article.date.date() for article in generator.articles})
+    edition = {day: (day, url_format.format(date=day)) for day in days}
+    neighbours = {}
+    for index, day in enumerate(days):
+        previous = edition[days[index - 1]] if index > 0 else None
+        following = edition[days[index + 1]] if index + 1 < len(days) else None
+        neighbours[(day.year, day.month, day.day)] = (previous, following)
+    generator.context["EDITIONS"] = neighbours
+    if days:
+        latest = days[-1]
+        generator.context["LATEST_EDITION"] = [
+            article for article in generator.articles if article.date.date() == latest
+        ]
+        generator.context["LATEST_EDITION_URL"] = edition[latest][1]
+
+
+class Sitemap:
+    """Collects every page written, then writes sitemap.xml once at the end."""
+
+    def __init__(self):
+        self.pages: dict[str, str | None] = {}
+
+    def page_written(self, path, context):
+        if not path.endswith(".html"):
+            return
+        obj = context.get("article") or context.get("page")
+        dates = [obj] if obj else (context.get("articles") or [])[:1]
+        stamps = [getattr(item, "modified", None) or getattr(item, "date", None) for item in dates]
+        newest = max((stamp for stamp in stamps if stamp), default=None)
+        self.pages[path] = newest.date().isoformat() if newest else None
+
+    def write(self, pelican):
+        output = pelican.output_path
+        siteurl = pelican.settings.get("SITEURL") or pelican.settings.get("FEED_DOMAIN", "")
+        rows = []
+        for path in sorted(self.pages):
+            relative = os.path.relpath(path, output).replace(os.sep, "/")
+            if relative in SITEMAP_EXCLUDE:
+                continue
+            url = relative.removesuffix("index.html")
+            lastmod = f"<lastmod>{self.pages[path]}</lastmod>" if self.pages[path] else ""
+            rows.append(f"<url><loc>{escape(siteurl)}/{escape(url)}</loc>{lastmod}</url>")
+        with open(os.path.join(output, "sitemap.xml"), "w", encoding="utf-8") as stream:
+            stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+            stream.write('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n')
+            stream.write("\n".join(rows))
+            stream.write("\n</urlset>\n")
+        self.pages = {}
+
+
+# Signals hold receivers weakly: the sitemap must live as long as the module.
+SITEMAP = Sitemap()
+
+
+def register():
+    signals.article_generator_finalized.connect(group_tags)
+    signals.article_generator_finalized.connect(link_editions)
+    # content_written fires for every page, listing pages included; finalized
+    # once, after all writing, so the sitemap sees the whole site.
+    signals.content_written.connect(SITEMAP.page_written)
+    signals.finalized.connect(SITEMAP.write)

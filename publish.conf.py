@@ -1,0 +1,20 @@
+"""Settings for the web build (`make publish`): pelican.conf.py plus absolute URLs.
+
+SITEURL comes from the environment so the deploy workflow can set it;
+the default is the GitHub Pages address of this repository.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+from pelican.settings import load_source
+
+_base = load_source("news_digest_base_settings", str(Path(__file__).with_name("pelican.conf.py")))
+globals().update({name: value for name, value in vars(_base).items() if name.isupper()})
+
+SITEURL = os.environ.get("SITEURL", "https://news-digest.github.io").rstrip("/")
+FEED_DOMAIN = SITEURL
+RELATIVE_URLS = False
+DELETE_OUTPUT_DIRECTORY = True
+sys.modules.pop("news_digest_base_settings", None)
