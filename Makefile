@@ -35,8 +35,8 @@ serve: $(STAMP)  ## serve output/ on 127.0.0.1:8000
 devserver: convert  ## rebuild on every change and serve
 	$(BIN)/pelican content -s $(CONF) -o $(OUTPUT) --autoreload --listen -b $(HOST) -p $(PORT)
 
-publish: convert  ## build for the web: absolute URLs and feeds from SITEURL
-	$(BIN)/pelican content -s $(PUBLISHCONF) -o $(OUTPUT)
+publish: convert  ## build for the web: absolute URLs and feeds from SITEURL (make publish SITEURL=https://...)
+	SITEURL="$(SITEURL)" $(BIN)/pelican content -s $(PUBLISHCONF) -o $(OUTPUT)
 	$(BIN)/python -m pagefind --site $(OUTPUT) --quiet
 
 test: $(STAMP)  ## run the test suite

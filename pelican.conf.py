@@ -3,6 +3,7 @@
 AUTHOR = "News Digest"
 SITENAME = "News Digest"
 SITEURL = ""  # root-relative links locally; publish.conf.py sets the real address
+SITE_PATH = "/"  # where the site lives on its host, for search result links
 SITE_DESCRIPTION = "The day's world news, one edition a day."
 PATH = "content"
 ARTICLE_PATHS = ["articles"]
@@ -63,6 +64,7 @@ DAY_ARCHIVE_SAVE_AS = "{date:%Y}/{date:%m}/{date:%d}/index.html"
 AUTHOR_SAVE_AS = ""
 AUTHORS_SAVE_AS = ""
 
+INDEX_URL = ""
 DEFAULT_PAGINATION = 20
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),

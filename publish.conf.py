@@ -7,13 +7,15 @@ the default is the GitHub Pages address of this repository.
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlparse
 
 from pelican.settings import load_source
 
 _base = load_source("news_digest_base_settings", str(Path(__file__).with_name("pelican.conf.py")))
 globals().update({name: value for name, value in vars(_base).items() if name.isupper()})
 
-SITEURL = os.environ.get("SITEURL", "https://news-digest.github.io").rstrip("/")
+SITEURL = (os.environ.get("SITEURL") or "https://news-digest.github.io").rstrip("/")
+SITE_PATH = urlparse(SITEURL).path.rstrip("/") + "/"  # Pagefind's base for result links
 FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True

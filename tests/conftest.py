@@ -48,3 +48,27 @@ def header_of(post: str) -> dict[str, str]:
 
 def body_of(post: str) -> str:
     return post.split("\n\n", 1)[1]
+
+
+CORPUS = FIXTURES / "corpus"
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The whole site built once from the fixture corpus: seed, fixture dumps, 36 corpus stories.
+
+    Built like `make html` does: convert, Pelican with the real settings, Pagefind.
+    """
+    import subprocess
+    import sys
+
+    import convert_articles
+    from sitebuild import build_site
+
+    work = tmp_path_factory.mktemp("site")
+    posts = work / "posts"
+    code = convert_articles.main([str(SEED), str(DUMPS), str(CORPUS), "--output", str(posts)])
+    assert code == 0
+    output = build_site(sorted(posts.glob("*.md")), work)
+    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(output), "--quiet"], check=True)
+    return output

@@ -12,7 +12,8 @@ from pelican.settings import read_settings
 from conftest import ROOT
 
 
-def build_site(articles: list[Path], workdir: Path) -> Path:
+def build_site(articles: list[Path], workdir: Path, config: Path = ROOT / "pelican.conf.py",
+               override: dict | None = None) -> Path:
     """Copy posts (and the about page) into workdir/content, build, return the output folder."""
     content = workdir / "content"
     (content / "articles").mkdir(parents=True)
@@ -21,8 +22,9 @@ def build_site(articles: list[Path], workdir: Path) -> Path:
     shutil.copytree(ROOT / "content" / "pages", content / "pages", dirs_exist_ok=True)
     output = workdir / "output"
     settings = read_settings(
-        str(ROOT / "pelican.conf.py"),
+        str(config),
         override={
+            **(override or {}),
             "PATH": str(content),
             "OUTPUT_PATH": str(output),
             "CACHE_PATH": str(workdir / "cache"),

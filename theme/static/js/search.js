@@ -1,4 +1,11 @@
 // The search page's only script: start Pagefind's UI on #search.
 window.addEventListener("DOMContentLoaded", () => {
-  new PagefindUI({ element: "#search", showSubResults: false, showImages: false, resetStyles: false });
+  const element = document.getElementById("search");
+  new PagefindUI({
+    element: "#search",
+    baseUrl: element.dataset.baseUrl || "/",
+    showSubResults: false,
+    showImages: false,
+    resetStyles: false,
+  });
 });
