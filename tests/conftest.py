@@ -72,3 +72,54 @@ def site(tmp_path_factory) -> Path:
     output = build_site(sorted(posts.glob("*.md")), work)
     subprocess.run([sys.executable, "-m", "pagefind", "--site", str(output), "--quiet"], check=True)
     return output
+
+
+def require_tool(path: str | None, name: str) -> str:
+    """The tool's path; in CI a missing tool fails the test, elsewhere it skips."""
+    import os
+
+    if path and Path(path).exists():
+        return path
+    message = f"{name} is not installed (.ci/run installs it)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def site_url(site):
+    """`site` served over HTTP on 127.0.0.1 at a free port."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    import shutil
+
+    executable = require_tool(shutil.which("chromium") or "/usr/bin/chromium", "Chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+ARTIFACTS = ROOT / "tests" / "artifacts"

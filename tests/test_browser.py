@@ -1,0 +1,160 @@
+"""The site as a reader meets it: headless Chromium over HTTP, with axe-core for accessibility."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+
+SEOUL = "/2025/04/08/south-korea-will-hold-presidential-election-june-3-to-choose-yoons-successor/"
+PAGE_TYPES = {
+    "front": "/",
+    "front-page-2": "/page/2/",
+    "article": SEOUL,
+    "article-arabic": "/2025/01/11/india-weighs-monsoon-planning-as-talks-resume-part-4/",
+    "tag": "/tag/united-nations/",
+    "tags": "/tags/",
+    "desk": "/category/asia/",
+    "desks": "/categories/",
+    "archives": "/archives/",
+    "year": "/2025/",
+    "month": "/2025/02/",
+    "day": "/2025/01/11/",
+    "search": "/search/",
+    "about": "/about/",
+    "not-found": "/404.html",
+}
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.errors = errors
+    yield page
+    context.close()
+
+
+def shoot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_reader_goes_from_front_page_to_article_tag_edition_and_previous_edition(page, site_url):
+    page.goto(site_url + "/")
+    shoot(page, "front")
+    page.click(".lead-title a")
+    assert page.url == site_url + SEOUL
+    assert page.locator("h1").inner_text().startswith("South Korea Will Hold")
+    shoot(page, "article")
+
+    page.click(".tag-group a:text-is('Yoon Suk Yeol')")
+    assert page.url == site_url + "/tag/yoon-suk-yeol/"
+    assert page.locator("h1").inner_text() == "Yoon Suk Yeol"
+    shoot(page, "tag")
+
+    page.click(f".story:has(a[href='{SEOUL}']) .edition-link")
+    assert page.url == site_url + "/2025/04/08/"
+    assert page.locator("h1").inner_text() == "Tuesday, 8 April 2025"
+    shoot(page, "day")
+
+    page.click(".neighbours a[rel=prev]")
+    assert page.url == site_url + "/2025/03/31/"
+    assert page.locator("h1").inner_text() == "Monday, 31 March 2025"
+    assert page.errors == []
+
+
+def test_search_finds_an_article_by_a_word_only_in_its_body_and_opens_it(page, site_url):
+    page.goto(site_url + "/search/")
+    page.fill(".pagefind-ui__search-input", "glacier")
+    results = page.locator(".pagefind-ui__result-link")
+    results.first.wait_for(timeout=15000)
+    assert results.count() == 1
+    shoot(page, "search")
+    results.first.click()
+    page.wait_for_load_state()
+    assert page.url == site_url + "/2025/01/18/quotes-markup-in-mexico-vaccine-supply-talks/"
+    assert "glacier" in page.locator(".article-body").inner_text()
+    assert page.errors == []
+
+
+def test_first_tab_reaches_the_skip_link_and_focus_is_visible(page, site_url):
+    page.goto(site_url + SEOUL)
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        """() => {
+          const el = document.activeElement, style = getComputedStyle(el), box = el.getBoundingClientRect();
+          return {text: el.textContent, href: el.getAttribute('href'), outline: style.outlineStyle,
+                  width: parseFloat(style.outlineWidth), top: box.top};
+        }"""
+    )
+    assert focused["text"] == "Skip to content" and focused["href"] == "#main"
+    assert focused["outline"] != "none" and focused["width"] >= 2 and focused["top"] >= 0
+    shoot(page, "skip-link-focused")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_dark_colour_scheme_changes_the_page_colours(browser, site_url):
+    colours = {}
+    for scheme in ("light", "dark"):
+        context = browser.new_context(color_scheme=scheme)
+        page = context.new_page()
+        page.goto(site_url + SEOUL)
+        colours[scheme] = page.evaluate(
+            "[getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]"
+        )
+        shoot(page, f"article-{scheme}")
+        context.close()
+    assert colours["light"][0] != colours["dark"][0]
+    assert colours["light"][1] != colours["dark"][1]
+
+
+@pytest.mark.parametrize("name", PAGE_TYPES)
+def test_no_page_scrolls_sideways_at_360_px(browser, site_url, name):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(site_url + PAGE_TYPES[name])
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    shoot(page, f"phone-{name}")
+    context.close()
+    assert overflow <= 0
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", PAGE_TYPES)
+def test_axe_finds_no_wcag_22_aa_violation(browser, site_url, name, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(site_url + PAGE_TYPES[name])
+    if name == "search":
+        page.fill(".pagefind-ui__search-input", "talks")
+        page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15000)
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+    context.close()
+    violations = [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: {v['nodes'][0]['target']})"
+        for v in results.response["violations"]
+    ]
+    assert violations == []
+
+
+def test_print_stylesheet_prints_only_the_story(page, site_url):
+    page.goto(site_url + "/2025/01/06/germany-weighs-defence-spending-as-talks-resume-part-2/")
+    page.emulate_media(media="print")
+    hidden = page.evaluate(
+        """() => ['.masthead nav', '.site-footer', '.related', '.neighbours', '.article-tags']
+              .map(s => getComputedStyle(document.querySelector(s)).display)"""
+    )
+    assert hidden == ["none"] * 5
+    assert page.locator(".article-body").is_visible()
+    pdf = page.pdf(format="A4")
+    (ARTIFACTS / "article-print.pdf").write_bytes(pdf)
+    assert pdf.startswith(b"%PDF")
