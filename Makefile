@@ -42,5 +42,12 @@ publish: convert  ## build for the web: absolute URLs and feeds from SITEURL (ma
 test: $(STAMP)  ## run the test suite
 	$(BIN)/python -m pytest
 
+node_modules/.installed: package.json package-lock.json
+	npm install --no-audit --no-fund --no-save  # `npm ci` trips on a dependency pinned to "latest"
+	touch $@
+
+lighthouse: convert node_modules/.installed  ## Lighthouse scores of six page types of the published site, on loopback
+	$(BIN)/python scripts/lighthouse.py --json $(OUTPUT)/lighthouse.json
+
 clean:  ## remove the built site and caches
 	rm -rf $(OUTPUT) cache .pytest_cache tests/artifacts
