@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ingest.clean import clean_article  # noqa: E402
 from ingest.dump import DumpError, read_dump, split_articles  # noqa: E402
 from ingest.enrich import RejectedArticle, enrich_article  # noqa: E402
-from ingest.store import OUTCOMES, plan_writes, read_posts, write_atomically  # noqa: E402
+from ingest.store import OUTCOMES, plan_writes, read_posts, write_posts  # noqa: E402
 
 PROGRESS_THRESHOLD = 500  # articles; below this a progress bar is only clutter
 
@@ -104,13 +104,11 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         print(f"error: {args.output}: cannot read posts: {error.strerror}", file=sys.stderr)
         return 1
+    if not args.dry_run:
+        to_write = [(item.path, item.text) for item in planned if item.text is not None]
+        for path, error in write_posts(to_write):
+            errors.append(f"{path}: cannot write: {error.strerror}")
     for item in planned:
-        if item.text is not None and not args.dry_run:
-            try:
-                write_atomically(item.path, item.text)
-            except OSError as error:
-                errors.append(f"{item.path}: cannot write: {error.strerror}")
-                continue
         if args.verbose or item.outcome in ("kept",):
             note = f" ({item.note})" if item.note else ""
             print(f"{item.path}: {item.outcome}{note}")

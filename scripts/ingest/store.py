@@ -100,16 +100,33 @@ def plan_writes(
     return planned
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a kill never leaves half a post."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def write_posts(posts: list[tuple[Path, str]]) -> list[tuple[Path, OSError]]:
+    """Write every post atomically; return the ones that failed, with why.
+
+    Each post goes to a temporary file beside its target; one `os.sync()`
+    flushes them all to disk; only then is each renamed into place. A kill
+    at any moment leaves every post either as it was or as it is now, never
+    half-written, and one sync for the batch costs far less than one per file.
+    """
+    staged: list[tuple[Path, str]] = []
+    failed: list[tuple[Path, OSError]] = []
+    renamed = 0
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        for path, text in posts:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+                with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+                    stream.write(text)
+                staged.append((path, temporary))
+            except OSError as error:
+                failed.append((path, error))
+        if staged:
+            os.sync()
+        for path, temporary in staged:
+            os.replace(temporary, path)
+            renamed += 1
+    finally:
+        for _, temporary in staged[renamed:]:
+            Path(temporary).unlink(missing_ok=True)
+    return failed
