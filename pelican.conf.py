@@ -87,3 +87,4 @@ LOAD_CONTENT_CACHE = True
 CONTENT_CACHING_LAYER = "reader"
 CACHE_PATH = "cache"
 CHECK_MODIFIED_METHOD = "mtime"
+GZIP_CACHE = False  # the cache is read on every build: uncompressed loads faster

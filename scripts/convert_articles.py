@@ -11,9 +11,12 @@ rest are still written), 2 for a usage error.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import sys
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -22,9 +25,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ingest.clean import clean_article  # noqa: E402
 from ingest.dump import DumpError, read_dump, split_articles  # noqa: E402
 from ingest.enrich import RejectedArticle, enrich_article  # noqa: E402
+from ingest.render import render_post  # noqa: E402
 from ingest.store import OUTCOMES, plan_writes, read_posts, write_posts  # noqa: E402
 
-PROGRESS_THRESHOLD = 500  # articles; below this a progress bar is only clutter
+PROGRESS_THRESHOLD = 200  # dump files; below this a progress bar is only clutter
+PARALLEL_THRESHOLD = 64  # dump files; below this starting workers costs more than it saves
 
 
 def parse_date(text: str) -> date:
@@ -78,26 +83,59 @@ def progress(items, total: int):
     return items
 
 
+@dataclass
+class FileResult:
+    posts: list = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # for -v
+
+
+def convert_file(path: Path, forced_date: date | None) -> FileResult:
+    """One dump through every pure stage: posts, one-line errors, dropped lines."""
+    result = FileResult()
+    try:
+        raw_articles = split_articles(read_dump(path), str(path))
+    except DumpError as error:
+        result.errors.append(str(error))
+        return result
+    for raw in raw_articles:
+        article = clean_article(raw)
+        result.dropped += [
+            f"{path}:{line.number}: dropped ({reason}): {line.text}" for line, reason in article.dropped
+        ]
+        try:
+            post = enrich_article(article, forced_date)
+        except RejectedArticle as error:
+            result.errors.append(str(error))
+            continue
+        # Rendering here, in the worker, spares the main process; the plan
+        # renders again only for a post whose slug had to change.
+        result.posts.append(replace(post, markdown=render_post(post, post.slug)))
+    return result
+
+
+def convert_files(files: list[Path], forced_date: date | None):
+    """convert_file over every file, in order; on all cores when there is enough work."""
+    if len(files) < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
+        yield from (convert_file(path, forced_date) for path in files)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(mp_context=context) as pool:
+        chunk = max(1, len(files) // ((os.cpu_count() or 2) * 8))
+        yield from pool.map(convert_file, files, [forced_date] * len(files), chunksize=chunk)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     errors: list[str] = []
     posts = []
     files = input_files(args.inputs or [Path("content/raw")])
-    for path in progress(files, len(files)):
-        try:
-            raw_articles = split_articles(read_dump(path), str(path))
-        except DumpError as error:
-            errors.append(str(error))
-            continue
-        for raw in raw_articles:
-            article = clean_article(raw)
-            if args.verbose:
-                for line, reason in article.dropped:
-                    print(f"{path}:{line.number}: dropped ({reason}): {line.text}")
-            try:
-                posts.append(enrich_article(article, args.date))
-            except RejectedArticle as error:
-                errors.append(str(error))
+    for result in progress(convert_files(files, args.date), len(files)):
+        posts += result.posts
+        errors += result.errors
+        if args.verbose:
+            for line in result.dropped:
+                print(line)
 
     try:
         planned = plan_writes(posts, args.output, read_posts(args.output), today(), args.force)

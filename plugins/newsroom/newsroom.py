@@ -5,7 +5,8 @@
 - links each day's edition to the previous and next edition;
 - estimates reading time once per story;
 - writes a deterministic sitemap (pelican-sitemap stamps index pages with the
-  build time, which breaks byte-identical builds).
+  build time, which breaks byte-identical builds);
+- spares Pelican work it repeats (speed.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from xml.sax.saxutils import escape
 
 from pelican import signals
 
+from .speed import cache_urls, index_listings, use_shared_markdown
+
 log = logging.getLogger(__name__)
 
 TAG_KINDS = (("places", "Places"), ("people", "People"), ("organizations", "Organisations"))
@@ -29,9 +32,14 @@ def _names(value) -> list[str]:
     return [name.strip() for name in str(value or "").split(",") if name.strip()]
 
 
-def group_tags(generator) -> None:
-    """`article.tag_groups`, `TAG_KIND` (tag name -> kind) and `TAGS_BY_KIND` for templates."""
+def prepare_articles(generator) -> None:
+    """Per-story values templates read on many pages, computed once per build.
+
+    `tag_groups`, `reading_minutes`, `edition_url` and `iso_date` on every
+    article; `TAG_KIND` (tag name -> kind) and `TAGS_BY_KIND` in the context.
+    """
     kind_of: dict[str, str] = {}
+    day_url = generator.settings.get("DAY_ARCHIVE_URL")
     for article in generator.articles:
         groups = []
         by_name = {tag.name: tag for tag in getattr(article, "tags", [])}
@@ -42,6 +50,8 @@ def group_tags(generator) -> None:
             if tags:
                 groups.append((label, tags))
         article.tag_groups = groups
+        article.edition_url = day_url.format(date=article.date) if day_url else ""
+        article.iso_date = article.date.isoformat()
         words = len(article._content.split()) if article._content else 0
         article.reading_minutes = max(1, math.ceil(words / WORDS_PER_MINUTE))
     counts = Counter()
@@ -117,7 +127,10 @@ SITEMAP = Sitemap()
 
 
 def register():
-    signals.article_generator_finalized.connect(group_tags)
+    cache_urls()
+    signals.readers_init.connect(use_shared_markdown)
+    signals.article_generator_finalized.connect(index_listings)
+    signals.article_generator_finalized.connect(prepare_articles)
     signals.article_generator_finalized.connect(link_editions)
     # content_written fires for every page, listing pages included; finalized
     # once, after all writing, so the sitemap sees the whole site.

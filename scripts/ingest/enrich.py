@@ -41,6 +41,7 @@ class Post:
     blocks: tuple  # clean.Block
     source: str
     line: int
+    markdown: str = ""  # the rendered post under its own slug, when already rendered
 
 
 def make_slug(title: str) -> str:

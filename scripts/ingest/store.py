@@ -53,6 +53,13 @@ def read_posts(folder: Path) -> dict[str, OnDisk]:
     return posts
 
 
+def _render(post: Post, slug: str, modified: date | None = None) -> str:
+    """The post's text, reusing the rendering done in the worker when it still fits."""
+    if post.markdown and slug == post.slug and modified is None:
+        return post.markdown
+    return render_post(post, slug, modified)
+
+
 def _free_slug(base: str, taken: set[str]) -> str:
     """`base`, or `base-2`, `base-3`... the first that no other story uses."""
     slug, number = base, 1
@@ -87,10 +94,10 @@ def plan_writes(
         if existing is None:
             slug = _free_slug(post.slug, taken)
             taken.add(slug)
-            planned.append(Planned("new", path, render_post(post, slug), post))
+            planned.append(Planned("new", path, _render(post, slug), post))
             continue
         slug = existing.slug or post.slug
-        fresh = render_post(post, slug)
+        fresh = _render(post, slug)
         if is_hand_edited(existing.text) and not force:
             planned.append(Planned("kept", path, None, post, "edited by hand; --force replaces it"))
         elif without_modified(existing.text) == without_modified(fresh):
