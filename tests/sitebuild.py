@@ -16,7 +16,7 @@ def build_site(articles: list[Path], workdir: Path, config: Path = ROOT / "pelic
                override: dict | None = None) -> Path:
     """Copy posts (and the about page) into workdir/content, build, return the output folder."""
     content = workdir / "content"
-    (content / "articles").mkdir(parents=True)
+    (content / "articles").mkdir(parents=True, exist_ok=True)
     for post in articles:
         shutil.copy(post, content / "articles" / post.name)
     shutil.copytree(ROOT / "content" / "pages", content / "pages", dirs_exist_ok=True)
@@ -24,12 +24,12 @@ def build_site(articles: list[Path], workdir: Path, config: Path = ROOT / "pelic
     settings = read_settings(
         str(config),
         override={
-            **(override or {}),
             "PATH": str(content),
             "OUTPUT_PATH": str(output),
             "CACHE_PATH": str(workdir / "cache"),
             "CACHE_CONTENT": False,
             "LOAD_CONTENT_CACHE": False,
+            **(override or {}),
         },
     )
     logging.getLogger("pelican").setLevel(logging.ERROR)

@@ -6,7 +6,8 @@
 - estimates reading time once per story;
 - writes a deterministic sitemap (pelican-sitemap stamps index pages with the
   build time, which breaks byte-identical builds);
-- spares Pelican work it repeats (speed.py).
+- spares Pelican work it repeats (speed.py);
+- renders only the pages whose inputs changed since the last build (incremental.py).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from xml.sax.saxutils import escape
 
 from pelican import signals
 
-from .speed import cache_urls, index_listings, use_shared_markdown
+from .incremental import provide_writer, save_ledger
+from .speed import cache_urls, linearise_listings, use_shared_markdown
 
 log = logging.getLogger(__name__)
 
@@ -128,8 +130,10 @@ SITEMAP = Sitemap()
 
 def register():
     cache_urls()
+    linearise_listings()
     signals.readers_init.connect(use_shared_markdown)
-    signals.article_generator_finalized.connect(index_listings)
+    signals.get_writer.connect(provide_writer)
+    signals.finalized.connect(save_ledger)
     signals.article_generator_finalized.connect(prepare_articles)
     signals.article_generator_finalized.connect(link_editions)
     # content_written fires for every page, listing pages included; finalized

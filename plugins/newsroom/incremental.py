@@ -1,0 +1,202 @@
+"""Incremental output: render a page only when something it shows has changed.
+
+Pelican re-renders and rewrites every page on every build, cache or not.
+This writer computes, before rendering, a fingerprint of everything a page
+(or a paginated listing) is built from: the site-wide inputs (settings,
+theme, plugins, desks and pages in the navigation), the source bytes and URL
+of every story it lists, and for a story page its neighbours and related
+stories. When the fingerprint and the files from the last build are still
+there, the page is left as it is; the signals it would have sent are sent
+anyway, so the sitemap still sees it.
+
+The fingerprints live in CACHE_PATH/newsroom-pages.json. Deleting the cache
+(or `make clean`) gives a full build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pelican
+from pelican import signals
+from pelican.contents import Content
+from pelican.urlwrappers import URLWrapper
+from pelican.writers import Writer
+
+LEDGER = "newsroom-pages.json"
+_WRITERS: list = []
+# Context our templates never read, though Pelican passes it to listings.
+# If a template starts to use one of these, remove it from this set.
+UNUSED_KWARGS = frozenset({"all_articles", "dates", "blog", "page_name"})
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()
+
+
+def _hash_tree(folder: Path) -> list[tuple[str, str]]:
+    if not folder.is_dir():
+        return []
+    return [
+        (path.relative_to(folder).as_posix(), hashlib.sha256(path.read_bytes()).hexdigest())
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    ]
+
+
+class IncrementalWriter(Writer):
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings)
+        self.ledger_path = Path(self.settings.get("CACHE_PATH", "cache")) / LEDGER
+        try:
+            self.previous = json.loads(self.ledger_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.previous = {}
+        self.current: dict[str, dict] = {}
+        self._source_keys: dict[int, str] = {}
+        self._site_key: str | None = None
+        self._everything_key: str | None = None
+        self.rendered = self.skipped = 0
+        _WRITERS[:] = [self]  # the one writer of this build, saved when it ends
+
+    # ---- fingerprints ----------------------------------------------------
+
+    def _content_key(self, content) -> str:
+        key = self._source_keys.get(id(content))
+        if key is None:
+            try:
+                source = Path(content.source_path).read_bytes()
+            except (OSError, TypeError):
+                source = repr(content.metadata).encode("utf-8")
+            key = hashlib.sha256(source).hexdigest() + content.url
+            self._source_keys[id(content)] = key
+        return key
+
+    def _summary(self, value, main: bool = False):
+        if isinstance(value, Content):
+            if not main:
+                return self._content_key(value)
+            neighbours = [getattr(value, name, None) for name in ("prev_article", "next_article")]
+            related = getattr(value, "related_posts", None) or []
+            return [self._content_key(value), [self._summary(item) for item in (*neighbours, *related)]]
+        if isinstance(value, URLWrapper):
+            return [type(value).__name__, value.name, value.url]
+        if isinstance(value, (list, tuple)):
+            return [self._summary(item) for item in value]
+        if isinstance(value, dict):
+            return sorted((str(k), self._summary(v)) for k, v in value.items())
+        if isinstance(value, _SCALARS):
+            return value
+        return repr(value) if hasattr(value, "isoformat") else type(value).__name__
+
+    def _site(self, context) -> str:
+        """Everything every page shows or is built with."""
+        if self._site_key is None:
+            settings = sorted(
+                (k, repr(v)) for k, v in self.settings.items()
+                if isinstance(v, (*_SCALARS, list, tuple, dict))
+            )
+            plugins = [_hash_tree(Path(p)) for p in self.settings.get("PLUGIN_PATHS", [])]
+            self._site_key = _digest([
+                pelican.__version__, settings, _hash_tree(Path(self.settings["THEME"])), plugins,
+                self._summary([category for category, _ in context.get("categories", [])]),
+                [self._summary(page) for page in context.get("pages", [])],
+            ])
+        return self._site_key
+
+    def _everything(self, context) -> str:
+        """For pages built from the whole context (front page, indexes)."""
+        if self._everything_key is None:
+            self._everything_key = _digest([
+                [self._content_key(article) for article in context.get("articles", [])],
+                self._summary(context.get("TAGS_BY_KIND", [])),
+            ])
+        return self._everything_key
+
+    def page_key(self, name, template, context, template_name, kwargs) -> str:
+        parts = [self._site(context), name, template_name or getattr(template, "name", "")]
+        for key in sorted(kwargs):
+            if key not in UNUSED_KWARGS:
+                parts.append((key, self._summary(kwargs[key], main=key in ("article", "page"))))
+        if "tag" in kwargs:
+            parts.append(context.get("TAG_KIND", {}).get(kwargs["tag"].name))
+        if template_name == "period_archives":  # Pelican puts the period in the context
+            period_num = tuple(context.get("period_num", ()))
+            parts.append(repr((context.get("period"), context.get("EDITIONS", {}).get(period_num))))
+        if not {"article", "page", "articles"} & set(kwargs):
+            parts.append(self._everything(context))
+        return _digest(parts)
+
+    # ---- writing ---------------------------------------------------------
+
+    def _still_there(self, entry: dict | None, key: str) -> bool:
+        return bool(
+            entry and entry["key"] == key
+            and all(os.path.exists(os.path.join(self.output_path, f)) for f in entry["files"])
+        )
+
+    def write_file(self, name, template, context, relative_urls=False, paginated=None,
+                   template_name=None, override_output=False, url=None, **kwargs):
+        if not name or relative_urls or override_output:
+            return super().write_file(name, template, context, relative_urls, paginated,
+                                      template_name, override_output, url, **kwargs)
+        key = self.page_key(name, template, context, template_name, kwargs)
+        entry = self.previous.get(name)
+        if self._still_there(entry, key):
+            local = {**context, **kwargs}
+            for file in entry["files"]:
+                signals.content_written.send(os.path.join(self.output_path, file), context=local)
+            self.current[name] = entry
+            self.skipped += len(entry["files"])
+            return
+        written: list[str] = []
+
+        def record(path, context):
+            written.append(os.path.relpath(path, self.output_path))
+
+        signals.content_written.connect(record)
+        try:
+            super().write_file(name, template, context, relative_urls, paginated,
+                               template_name, override_output, url, **kwargs)
+        finally:
+            signals.content_written.disconnect(record)
+        self.current[name] = {"key": key, "files": written}
+        self.rendered += len(written)
+
+    def write_feed(self, elements, context, path=None, url=None, feed_type="atom",
+                   override_output=False, feed_title=None):
+        if not path or override_output:
+            return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
+        items = elements[: self.settings["FEED_MAX_ITEMS"]]
+        key = _digest([self._site(context), path, url, feed_type, feed_title,
+                       [self._content_key(item) for item in items]])
+        entry = self.previous.get(path)
+        if self._still_there(entry, key):
+            self.current[path] = entry
+            self.skipped += 1
+            return None
+        feed = super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
+        self.current[path] = {"key": key, "files": [path]}
+        self.rendered += 1
+        return feed
+
+    def save(self) -> None:
+        """Keep this build's fingerprints for the next one (written atomically)."""
+        self.ledger_path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.ledger_path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(self.current, sort_keys=True), encoding="utf-8")
+        os.replace(temporary, self.ledger_path)
+
+
+def provide_writer(pelican_object):
+    return IncrementalWriter
+
+
+def save_ledger(pelican_object) -> None:
+    for writer in _WRITERS:
+        writer.save()
+    _WRITERS.clear()

@@ -1,0 +1,70 @@
+"""Rebuilds render only what changed, and end exactly where a clean build would."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, DUMPS, SEED
+from sitebuild import build_site
+from test_quality import differing_files
+
+pytestmark = pytest.mark.site
+
+
+@pytest.fixture(scope="module")
+def posts(tmp_path_factory) -> list[Path]:
+    import convert_articles
+
+    folder = tmp_path_factory.mktemp("posts")
+    assert convert_articles.main([str(SEED), str(DUMPS), str(CORPUS), "--output", str(folder)]) == 0
+    return sorted(folder.glob("*.md"))
+
+
+def rebuild(posts: list[Path], work: Path) -> Path:
+    """Build again into the same output and cache, as `make html` does."""
+    shutil.rmtree(work / "content", ignore_errors=True)
+    return build_site(posts, work, override={"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True})
+
+
+def snapshot(output: Path) -> dict[str, int]:
+    return {p.relative_to(output).as_posix(): p.stat().st_mtime_ns for p in output.rglob("*") if p.is_file()}
+
+
+def test_rebuild_with_nothing_changed_rewrites_no_page(posts, tmp_path):
+    output = rebuild(posts, tmp_path)
+    before = snapshot(output)
+    rebuild(posts, tmp_path)
+    after = snapshot(output)
+    pages = [name for name in before if name.endswith((".html", ".xml")) and name != "sitemap.xml"]
+    assert len(pages) > 200
+    assert [name for name in pages if after[name] != before[name]] == []
+
+
+def test_rebuild_after_one_new_story_equals_a_clean_build(posts, tmp_path):
+    newest = max(posts, key=lambda p: p.name)
+    rebuild([p for p in posts if p != newest], tmp_path / "incremental")
+    incremental = rebuild(posts, tmp_path / "incremental")
+    clean = build_site(posts, tmp_path / "clean")
+    assert differing_files(incremental, clean) == []
+
+
+def test_rebuild_after_an_edited_story_equals_a_clean_build(posts, tmp_path):
+    work = tmp_path / "incremental"
+    rebuild(posts, work)
+    edited_folder = tmp_path / "edited"
+    edited_folder.mkdir()
+    edited = []
+    for post in posts:
+        target = edited_folder / post.name
+        text = post.read_text(encoding="utf-8")
+        if "germany-weighs-defence" in post.name:
+            text = text.replace("Title: Germany Weighs", "Title: Germany Still Weighs")
+        target.write_text(text, encoding="utf-8")
+        edited.append(target)
+    incremental = rebuild(edited, work)
+    clean = build_site(edited, tmp_path / "clean")
+    assert differing_files(incremental, clean) == []
+    assert "Germany Still Weighs" in (incremental / "tag/germany/index.html").read_text()
