@@ -51,3 +51,6 @@ lighthouse: convert node_modules/.installed  ## Lighthouse scores of six page ty
 
 clean:  ## remove the built site and caches
 	rm -rf $(OUTPUT) cache .pytest_cache tests/artifacts
+
+bench: $(STAMP)  ## build-speed benchmark: ours vs bare Pelican vs Hugo (ARTICLES=10000 REPEATS=3)
+	$(BIN)/python scripts/bench.py --articles $(or $(ARTICLES),10000) --repeats $(or $(REPEATS),3)

