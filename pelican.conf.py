@@ -19,7 +19,7 @@ THEME = "theme"
 
 # Only the plugins we use, never whatever happens to be installed.
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["pelican.plugins.neighbors", "pelican.plugins.related_posts", "newsroom"]
+PLUGINS = ["pelican.plugins.neighbors", "newsroom"]
 RELATED_POSTS_MAX = 4
 FRONT_PAGE_DESK_STORIES = 4
 

@@ -3,6 +3,7 @@
 - groups each story's tags by kind (Places, People, Organizations), from the
   converter's metadata, and counts tags per kind for the tags index;
 - links each day's edition to the previous and next edition;
+- finds related stories (shared tags, nearby in time) in linear time;
 - estimates reading time once per story;
 - writes a deterministic sitemap (pelican-sitemap stamps index pages with the
   build time, which breaks byte-identical builds);
@@ -12,6 +13,7 @@
 
 from __future__ import annotations
 
+import heapq
 import logging
 import math
 import os
@@ -67,6 +69,33 @@ def prepare_articles(generator) -> None:
             by_kind.append((label, [(tag, counts[tag]) for tag in tags]))
     generator.context["TAG_KIND"] = kind_of
     generator.context["TAGS_BY_KIND"] = by_kind
+
+
+RELATED_WINDOW = 12  # stories on each side of a story, in each of its tags' timelines
+
+
+def relate_stories(generator) -> None:
+    """`article.related_posts`: the stories sharing most tags with it, from around its time.
+
+    Candidates are the stories next to it in each of its tags' timelines, so
+    the work stays linear in the archive (pelican-related-posts counts every
+    story of every shared tag: minutes at tens of thousands). Ties go to the
+    story closest in time, then to the source path, so builds are repeatable.
+    """
+    limit = generator.settings.get("RELATED_POSTS_MAX", 4)
+    position = {tag: {id(a): i for i, a in enumerate(items)} for tag, items in generator.tags.items()}
+    when = {id(a): a.date.timestamp() for a in generator.articles}
+    for article in generator.articles:
+        scores: Counter = Counter()
+        for tag in getattr(article, "tags", []):
+            timeline, index = generator.tags[tag], position[tag][id(article)]
+            scores.update(timeline[max(0, index - RELATED_WINDOW) : index])
+            scores.update(timeline[index + 1 : index + 1 + RELATED_WINDOW])
+        article.related_posts = heapq.nsmallest(
+            limit,
+            scores,
+            key=lambda other: (-scores[other], abs(when[id(other)] - when[id(article)]), other.source_path),
+        )
 
 
 def link_editions(generator) -> None:
@@ -136,6 +165,7 @@ def register():
     signals.finalized.connect(save_ledger)
     signals.article_generator_finalized.connect(prepare_articles)
     signals.article_generator_finalized.connect(link_editions)
+    signals.article_generator_finalized.connect(relate_stories)
     # content_written fires for every page, listing pages included; finalized
     # once, after all writing, so the sitemap sees the whole site.
     signals.content_written.connect(SITEMAP.page_written)
