@@ -26,12 +26,12 @@ class Elements(HTMLParser):
 
 
 def render(text: str) -> Elements:
-    """Render a Markdown paragraph the way Pelican does (its default extensions)."""
+    """Render a body paragraph the way Pelican does: its default extensions, after a header."""
     settings = DEFAULT_CONFIG["MARKDOWN"]
     html = markdown.Markdown(
         extensions=list(settings["extension_configs"]),
         extension_configs=settings["extension_configs"],
-    ).convert(text)
+    ).convert("Title: A post\n\n" + text)
     parsed = Elements()
     parsed.feed(html)
     return parsed
