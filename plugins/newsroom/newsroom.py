@@ -71,7 +71,7 @@ def prepare_articles(generator) -> None:
     generator.context["TAGS_BY_KIND"] = by_kind
 
 
-RELATED_WINDOW = 12  # stories on each side of a story, in each of its tags' timelines
+RELATED_WINDOW = 8  # stories on each side of a story, in each of its tags' timelines
 
 
 def relate_stories(generator) -> None:
@@ -91,11 +91,10 @@ def relate_stories(generator) -> None:
             timeline, index = generator.tags[tag], position[tag][id(article)]
             scores.update(timeline[max(0, index - RELATED_WINDOW) : index])
             scores.update(timeline[index + 1 : index + 1 + RELATED_WINDOW])
-        article.related_posts = heapq.nsmallest(
-            limit,
-            scores,
-            key=lambda other: (-scores[other], abs(when[id(other)] - when[id(article)]), other.source_path),
-        )
+        now = when[id(article)]
+        ranked = ((-count, abs(when[id(other)] - now), other.source_path, other)
+                  for other, count in scores.items())
+        article.related_posts = [other for *_, other in heapq.nsmallest(limit, ranked)]
 
 
 def link_editions(generator) -> None:

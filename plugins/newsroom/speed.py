@@ -1,5 +1,6 @@
 """Work Pelican repeats that only needs doing once per build.
 
+- Dates in URLs go through Pelican's Python strftime; plain formats need not.
 - An article's, page's, tag's or desk's URL is recomputed (string formatting
   and Pelican's slow strftime) on every access; a listing page reads dozens.
   Computed once and kept on the object, the URLs are the same strings.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import logging
+from datetime import datetime
 from collections import defaultdict
 from itertools import groupby
 from operator import attrgetter
@@ -22,10 +24,22 @@ from pelican.writers import FileOverwriteFailedError
 from pelican.contents import Article, Page
 from pelican.readers import MarkdownReader
 from pelican.urlwrappers import URLWrapper
-from pelican.utils import pelican_open
+from pelican.utils import SafeDatetime, pelican_open
+from pelican.utils import strftime as pelican_strftime
 
 log = logging.getLogger(__name__)
 _META_PRIORITY = 27  # where markdown.extensions.meta registers its preprocessor
+
+
+def _plain_strftime(self, fmt, safe=True):
+    """Pelican's strftime formats each directive in Python, to support `%-d`.
+
+    Only formats with such a flag need it; the rest (every URL's `{date:%Y}`)
+    go straight to the C strftime, which gives the same text.
+    """
+    if safe and "%-" in fmt:
+        return pelican_strftime(self, fmt)
+    return datetime.strftime(self, fmt)
 
 
 def _cached(compute):
@@ -39,6 +53,7 @@ def _cached(compute):
 
 
 def cache_urls() -> None:
+    SafeDatetime.strftime = _plain_strftime
     for cls in (Article, Page, URLWrapper):
         if not getattr(cls, "_newsroom_cached", False):
             cls.url = _cached(cls.url.fget)
@@ -72,7 +87,7 @@ def use_shared_markdown(readers) -> None:
 
 
 # ---- Linear versions of Pelican 4.12.0's quadratic listing code ------------
-# Pelican builds each tag's, desk's and period's `dates` list by testing every
+# Pelican builds each tag's, desk's, author's and period's `dates` list by testing every
 # article of the site for membership in that listing: tags x articles (and
 # periods x articles) comparisons, seconds at 10,000 stories. These mirror
 # Pelican 4.12.0's methods line for line, except that the per-listing lists
@@ -107,6 +122,12 @@ def generate_categories(self, write):
     template = self.get_template("category")
     for category, articles in self.categories:
         _write_listing(self, write, template, category, articles, "category", category=category)
+
+
+def generate_authors(self, write):
+    template = self.get_template("author")
+    for author, articles in self.authors:
+        _write_listing(self, write, template, author, articles, "author", author=author)
 
 
 def build_period_archives(self, sorted_articles, articles, settings):
@@ -150,4 +171,5 @@ def linearise_listings() -> None:
         return
     ArticlesGenerator.generate_tags = generate_tags
     ArticlesGenerator.generate_categories = generate_categories
+    ArticlesGenerator.generate_authors = generate_authors
     ArticlesGenerator._build_period_archives = build_period_archives

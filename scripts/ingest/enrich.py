@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from pelican.settings import DEFAULT_CONFIG
-from pelican.utils import slugify
+from markupsafe import Markup
+from unidecode import unidecode
 
 from . import data
 from .clean import Article
@@ -44,9 +45,27 @@ class Post:
     markdown: str = ""  # the rendered post under its own slug, when already rendered
 
 
+# Pelican's SLUG_REGEX_SUBSTITUTIONS, applied as pelican.utils.slugify does
+# (a test holds the two equal). Importing Pelican itself here would double the
+# converter's start-up time.
+_SLUG_RULES = [
+    (re.compile(r"[^\w\s-]", re.IGNORECASE), ""),
+    (re.compile(r"(?u)\A\s*", re.IGNORECASE), ""),
+    (re.compile(r"(?u)\s*\Z", re.IGNORECASE), ""),
+    (re.compile(r"[-\s]+", re.IGNORECASE), "-"),
+]
+
+
+def slugify(title: str) -> str:
+    value = unidecode(unicodedata.normalize("NFKC", Markup(title).striptags()))
+    for pattern, replacement in _SLUG_RULES:
+        value = pattern.sub(replacement, value)
+    return value.strip().lower()
+
+
 def make_slug(title: str) -> str:
     """Pelican's own slug rules (`Yoon’s Successor` -> `yoons-successor`), kept short."""
-    slug = slugify(title, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
+    slug = slugify(title)
     if len(slug) > MAX_SLUG_CHARS:
         slug = slug[: MAX_SLUG_CHARS + 1].rsplit("-", 1)[0]
     return slug or "story"
