@@ -156,5 +156,6 @@ def test_print_stylesheet_prints_only_the_story(page, site_url):
     assert hidden == ["none"] * 5
     assert page.locator(".article-body").is_visible()
     pdf = page.pdf(format="A4")
+    ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "article-print.pdf").write_bytes(pdf)
     assert pdf.startswith(b"%PDF")
