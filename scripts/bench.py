@@ -68,7 +68,12 @@ HUGO_LAYOUTS = {
 
 
 def run(command: list[str], cwd: Path = ROOT, env: dict | None = None) -> tuple[float, float]:
-    """Run a step as its own process: (wall seconds, peak memory in MB)."""
+    """Run a step as its own process: (wall seconds, peak memory in MB).
+
+    Pending writes of earlier steps (a deleted tree, another system's output)
+    are flushed first, so no step pays for the one before it.
+    """
+    os.sync()
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **(env or {})},
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
