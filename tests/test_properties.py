@@ -47,7 +47,7 @@ def test_every_article_and_every_body_paragraph_survives_in_order(dump):
     raw, expected = dump
     found = [clean_article(a) for a in split_articles(decode_dump(raw, "x"), "x")]
     assert [a.headline for a in found] == [title for title, *_ in expected]
-    for article, (_, cap, _, paragraphs) in zip(found, expected):
+    for article, (_, cap, _, paragraphs) in zip(found, expected, strict=True):
         assert [block.text for block in article.blocks] == paragraphs
         if cap:
             assert article.credit and cap.startswith(article.caption)
