@@ -71,7 +71,7 @@ def prepare_articles(generator) -> None:
     generator.context["TAGS_BY_KIND"] = by_kind
 
 
-RELATED_WINDOW = 8  # stories on each side of a story, in each of its tags' timelines
+RELATED_WINDOW = 6  # stories on each side of a story, in each of its tags' timelines
 
 
 def relate_stories(generator) -> None:
@@ -136,9 +136,10 @@ class Sitemap:
     def write(self, pelican):
         output = pelican.output_path
         siteurl = pelican.settings.get("SITEURL") or pelican.settings.get("FEED_DOMAIN", "")
+        prefix = os.path.join(output, "")
         rows = []
         for path in sorted(self.pages):
-            relative = os.path.relpath(path, output).replace(os.sep, "/")
+            relative = path.removeprefix(prefix).replace(os.sep, "/")
             if relative in SITEMAP_EXCLUDE:
                 continue
             url = relative.removesuffix("index.html")
