@@ -53,6 +53,14 @@ def body_of(post: str) -> str:
 CORPUS = FIXTURES / "corpus"
 
 
+def convert_corpus(posts: Path) -> list[Path]:
+    """The site tests' corpus (seed, fixture dumps, 36 corpus stories) converted into `posts`."""
+    import convert_articles
+
+    assert convert_articles.main([str(SEED), str(DUMPS), str(CORPUS), "--output", str(posts)]) == 0
+    return sorted(posts.glob("*.md"))
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
     """The whole site built once from the fixture corpus: seed, fixture dumps, 36 corpus stories.
@@ -62,14 +70,10 @@ def site(tmp_path_factory) -> Path:
     import subprocess
     import sys
 
-    import convert_articles
     from sitebuild import build_site
 
     work = tmp_path_factory.mktemp("site")
-    posts = work / "posts"
-    code = convert_articles.main([str(SEED), str(DUMPS), str(CORPUS), "--output", str(posts)])
-    assert code == 0
-    output = build_site(sorted(posts.glob("*.md")), work)
+    output = build_site(convert_corpus(work / "posts"), work)
     subprocess.run([sys.executable, "-m", "pagefind", "--site", str(output), "--quiet"], check=True)
     return output
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, DUMPS, SEED
+from conftest import convert_corpus
 from sitebuild import build_site
 from test_quality import differing_files
 
@@ -16,11 +16,7 @@ pytestmark = pytest.mark.site
 
 @pytest.fixture(scope="module")
 def posts(tmp_path_factory) -> list[Path]:
-    import convert_articles
-
-    folder = tmp_path_factory.mktemp("posts")
-    assert convert_articles.main([str(SEED), str(DUMPS), str(CORPUS), "--output", str(folder)]) == 0
-    return sorted(folder.glob("*.md"))
+    return convert_corpus(tmp_path_factory.mktemp("posts"))
 
 
 def rebuild(posts: list[Path], work: Path) -> Path:

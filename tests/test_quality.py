@@ -12,7 +12,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from conftest import CORPUS, DUMPS, SEED, require_tool
+from conftest import convert_corpus, require_tool
 
 pytestmark = pytest.mark.site
 
@@ -61,11 +61,7 @@ def build_clean(tmp: Path) -> Path:
     """Convert and build from nothing, as a fresh clone would."""
     from sitebuild import build_site
 
-    import convert_articles
-
-    posts = tmp / "posts"
-    assert convert_articles.main([str(SEED), str(DUMPS), str(CORPUS), "--output", str(posts)]) == 0
-    output = build_site(sorted(posts.glob("*.md")), tmp)
+    output = build_site(convert_corpus(tmp / "posts"), tmp)
     subprocess.run([sys.executable, "-m", "pagefind", "--site", str(output), "--quiet"], check=True)
     return output
 

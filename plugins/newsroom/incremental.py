@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 from pelican.writers import Writer
 
+log = logging.getLogger(__name__)
 LEDGER = "newsroom-pages.json"
 _WRITERS: list = []
 # Context our templates never read, though Pelican passes it to listings.
@@ -190,6 +192,7 @@ class IncrementalWriter(Writer):
         temporary = self.ledger_path.with_suffix(".tmp")
         temporary.write_text(json.dumps(self.current, sort_keys=True), encoding="utf-8")
         os.replace(temporary, self.ledger_path)
+        log.info("newsroom: %d files rendered, %d unchanged and kept", self.rendered, self.skipped)
 
 
 def provide_writer(pelican_object):
