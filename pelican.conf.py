@@ -37,6 +37,19 @@ SEARCH_SAVE_AS = "search/index.html"
 SEARCH_URL = "search/"
 NOTFOUND_SAVE_AS = "404.html"
 ROBOTS_SAVE_AS = "robots.txt"
+# One language: stories are never translations of each other, even when two
+# days carry the same headline (and slug). Grouping them is quadratic, too.
+ARTICLE_TRANSLATION_ID = None
+PAGE_TRANSLATION_ID = None
+
+
+def newest_first(article):
+    """Newest first; a day's stories by slug, so every build lists them alike
+    (Pelican reads files in set order, which changes from run to run)."""
+    return (-article.date.timestamp(), article.slug)
+
+
+ARTICLE_ORDER_BY = newest_first
 PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "period_archives": None}
 
 # Posts carry an explicit Slug and Date; nothing is derived from file names

@@ -23,7 +23,7 @@ from xml.sax.saxutils import escape
 from pelican import signals
 
 from .incremental import provide_writer, save_ledger
-from .speed import cache_urls, linearise_listings, use_shared_markdown
+from .speed import cache_urls, linearise_listings, save_cache_when_changed, use_shared_markdown
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +160,7 @@ SITEMAP = Sitemap()
 def register():
     cache_urls()
     linearise_listings()
+    save_cache_when_changed()
     signals.readers_init.connect(use_shared_markdown)
     signals.get_writer.connect(provide_writer)
     signals.finalized.connect(save_ledger)

@@ -1,17 +1,23 @@
 """Work Pelican repeats that only needs doing once per build.
 
-- Dates in URLs go through Pelican's Python strftime; plain formats need not.
+- Dates in URLs go through Pelican's Python strftime; plain formats need not,
+  and a day's date is formatted the same way thousands of times a build.
+- A story's path relative to the content folder (two abspaths and a relpath)
+  is recomputed four times per story; it never changes.
 - An article's, page's, tag's or desk's URL is recomputed (string formatting
   and Pelican's slow strftime) on every access; a listing page reads dozens.
   Computed once and kept on the object, the URLs are the same strings.
 - MarkdownReader builds a new Markdown instance (all extensions) per file;
   one instance, reset between files, parses the same.
+- The content cache (tens of megabytes at archive scale) is pickled anew at
+  the end of every build; when no file was read afresh it holds nothing new.
 """
 
 from __future__ import annotations
 
 import calendar
 import logging
+import os
 from datetime import datetime
 from collections import defaultdict
 from itertools import groupby
@@ -21,7 +27,8 @@ import pelican
 from markdown import Markdown
 from pelican.generators import ArticlesGenerator
 from pelican.writers import FileOverwriteFailedError
-from pelican.contents import Article, Page
+from pelican.cache import FileDataCacher
+from pelican.contents import Article, Content, Page
 from pelican.readers import MarkdownReader
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import SafeDatetime, pelican_open
@@ -31,15 +38,38 @@ log = logging.getLogger(__name__)
 _META_PRIORITY = 27  # where markdown.extensions.meta registers its preprocessor
 
 
+_FORMATTED: dict = {}
+
+
 def _plain_strftime(self, fmt, safe=True):
     """Pelican's strftime formats each directive in Python, to support `%-d`.
 
     Only formats with such a flag need it; the rest (every URL's `{date:%Y}`)
-    go straight to the C strftime, which gives the same text.
+    go straight to the C strftime, which gives the same text. Results are
+    kept per instant, offset and zone name: equal datetimes in other zones
+    print differently.
     """
-    if safe and "%-" in fmt:
-        return pelican_strftime(self, fmt)
-    return datetime.strftime(self, fmt)
+    key = (self, self.utcoffset(), self.tzname(), fmt, safe)
+    text = _FORMATTED.get(key)
+    if text is None:
+        if safe and "%-" in fmt:
+            text = pelican_strftime(self, fmt)
+        else:
+            text = datetime.strftime(self, fmt)
+        _FORMATTED[key] = text
+    return text
+
+
+def _relative_source_path(original):
+    def relative_source_path(self, source_path=None):
+        if source_path and source_path != self.source_path:
+            return original(self, source_path)
+        kept = self.__dict__.get("_newsroom_relative")
+        if kept is None or kept[0] != self.source_path:
+            kept = self.__dict__["_newsroom_relative"] = (self.source_path, original(self))
+        return kept[1]
+
+    return relative_source_path
 
 
 def _cached(compute):
@@ -54,11 +84,37 @@ def _cached(compute):
 
 def cache_urls() -> None:
     SafeDatetime.strftime = _plain_strftime
+    if not getattr(Content, "_newsroom_cached", False):
+        Content.get_relative_source_path = _relative_source_path(Content.get_relative_source_path)
+        Content._newsroom_cached = True
     for cls in (Article, Page, URLWrapper):
         if not getattr(cls, "_newsroom_cached", False):
             cls.url = _cached(cls.url.fget)
             cls.save_as = _cached(cls.save_as.fget)
             cls._newsroom_cached = True
+
+
+def _note_change(original):
+    def cache_data(self, filename, data):
+        self._newsroom_changed = True
+        original(self, filename, data)
+
+    return cache_data
+
+
+def _save_when_changed(original):
+    def save_cache(self):
+        if getattr(self, "_newsroom_changed", False) or not os.path.exists(self._cache_path):
+            original(self)
+
+    return save_cache
+
+
+def save_cache_when_changed() -> None:
+    if not getattr(FileDataCacher, "_newsroom_patched", False):
+        FileDataCacher.cache_data = _note_change(FileDataCacher.cache_data)
+        FileDataCacher.save_cache = _save_when_changed(FileDataCacher.save_cache)
+        FileDataCacher._newsroom_patched = True
 
 
 class SharedMarkdownReader(MarkdownReader):
