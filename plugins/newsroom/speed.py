@@ -84,11 +84,11 @@ def _cached(compute):
 
 def cache_urls() -> None:
     SafeDatetime.strftime = _plain_strftime
-    if not getattr(Content, "_newsroom_cached", False):
+    if "_newsroom_relative_patched" not in vars(Content):
         Content.get_relative_source_path = _relative_source_path(Content.get_relative_source_path)
-        Content._newsroom_cached = True
+        Content._newsroom_relative_patched = True
     for cls in (Article, Page, URLWrapper):
-        if not getattr(cls, "_newsroom_cached", False):
+        if "_newsroom_cached" not in vars(cls):  # its own flag, not one inherited
             cls.url = _cached(cls.url.fget)
             cls.save_as = _cached(cls.save_as.fget)
             cls._newsroom_cached = True
