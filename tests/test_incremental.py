@@ -47,6 +47,19 @@ def test_rebuild_after_one_new_story_equals_a_clean_build(posts, tmp_path):
     assert differing_files(incremental, clean) == []
 
 
+def test_rebuild_after_a_removed_story_deletes_its_pages_and_equals_a_clean_build(posts, tmp_path):
+    removed = next(p for p in posts if "germany-weighs-defence" in p.name)
+    kept = [p for p in posts if p != removed]
+    first = rebuild(posts, tmp_path / "incremental")
+    day, slug = removed.stem[:10], removed.stem[11:]  # posts are named DATE-SLUG.md
+    page = first / day.replace("-", "/") / slug / "index.html"
+    assert page.is_file()
+    incremental = rebuild(kept, tmp_path / "incremental")
+    clean = build_site(kept, tmp_path / "clean")
+    assert not page.exists() and not page.parent.exists()
+    assert differing_files(incremental, clean) == []
+
+
 def test_rebuild_after_an_edited_story_equals_a_clean_build(posts, tmp_path):
     work = tmp_path / "incremental"
     rebuild(posts, work)

@@ -9,7 +9,9 @@ stories. When the fingerprint and the files from the last build are still
 there, the page is left as it is; the signals it would have sent are sent
 anyway, so the sitemap still sees it.
 
-The fingerprints live in CACHE_PATH/newsroom-pages.json. Deleting the cache
+Files the last build wrote and this one did not (a removed story's page,
+the last page of a listing that got shorter) are deleted, so a rebuild ends
+where a clean build would. The fingerprints live in CACHE_PATH/newsroom-pages.json. Deleting the cache
 (or `make clean`) gives a full build.
 """
 
@@ -186,13 +188,38 @@ class IncrementalWriter(Writer):
         self.rendered += 1
         return feed
 
+    def remove_stale(self) -> int:
+        """Delete what the last build wrote and this one did not: the pages of a
+        removed story, the pages a shorter listing no longer has. Only files
+        in the ledger, only inside the output folder; empty folders go too.
+        """
+        if self.settings.get("WRITE_SELECTED"):  # a partial build: the ledger is not the site
+            return 0
+        written = {file for entry in self.current.values() for file in entry["files"]}
+        root = Path(self.output_path).resolve()
+        removed = 0
+        for entry in self.previous.values():
+            for file in entry.get("files", []):
+                path = (root / file).resolve()
+                if file in written or root not in path.parents or not path.is_file():
+                    continue
+                path.unlink()
+                removed += 1
+                for folder in path.parents:
+                    if folder == root or any(folder.iterdir()):
+                        break
+                    folder.rmdir()
+        return removed
+
     def save(self) -> None:
         """Keep this build's fingerprints for the next one (written atomically)."""
+        removed = self.remove_stale()
         self.ledger_path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.ledger_path.with_suffix(".tmp")
         temporary.write_text(json.dumps(self.current, sort_keys=True), encoding="utf-8")
         os.replace(temporary, self.ledger_path)
-        log.info("newsroom: %d files rendered, %d unchanged and kept", self.rendered, self.skipped)
+        log.info("newsroom: %d files rendered, %d unchanged and kept, %d stale removed",
+                 self.rendered, self.skipped, removed)
 
 
 def provide_writer(pelican_object):
