@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -89,6 +90,31 @@ def tree_size(folder: Path) -> tuple[int, int]:
     return len(files), sum(p.stat().st_size for p in files)
 
 
+# Our URL scheme, by page type: which parts grow with the archive, which are bounded.
+PAGE_TYPES = (
+    ("story pages", re.compile(r"\d{4}/\d\d/\d\d/[^/]+/index\.html")),
+    ("day editions", re.compile(r"\d{4}/\d\d/\d\d/(page/\d+/)?index\.html")),
+    ("month and year archives", re.compile(r"\d{4}/(\d\d/)?(page/\d+/)?index\.html")),
+    ("front pages", re.compile(r"(page/\d+/)?index\.html")),
+    ("tag pages", re.compile(r"tag/.+")),
+    ("desk pages", re.compile(r"category/.+")),
+    ("tag feeds", re.compile(r"feeds/tag/.+")),
+    ("desk feeds", re.compile(r"feeds/category/.+")),
+    ("site feeds", re.compile(r"feeds/[^/]+")),
+    ("sitemap", re.compile(r"sitemap\.xml")),
+)
+
+
+def size_by_page_type(folder: Path) -> dict[str, int]:
+    sizes = dict.fromkeys([name for name, _ in PAGE_TYPES] + ["other"], 0)
+    for path in folder.rglob("*"):
+        if path.is_file():
+            relative = path.relative_to(folder).as_posix()
+            kind = next((name for name, pattern in PAGE_TYPES if pattern.fullmatch(relative)), "other")
+            sizes[kind] += path.stat().st_size
+    return sizes
+
+
 def pelican_build(work: Path, settings: Path, output: Path, cache: Path | None = None):
     command = [PELICAN, str(work / "content"), "-s", str(settings), "-o", str(output), "-q"]
     if cache:
@@ -137,6 +163,7 @@ def measure_once(work: Path, articles: int, order: list[str], repeat: int) -> di
             out, cache, conf = work / "ours" / "output", work / "ours" / "cache", ROOT / "pelican.conf.py"
             cold = pelican_build(work / "ours", conf, out, cache)
             files, size = tree_size(out)
+            by_type = {f"bytes {kind}": value for kind, value in size_by_page_type(out).items()}
             index = run([PYTHON, "-m", "pagefind", "--site", str(out), "--quiet"])
             warm = pelican_build(work / "ours", conf, out, cache)
             new_dump = extra_article(work / "new", articles + 1)
@@ -147,6 +174,7 @@ def measure_once(work: Path, articles: int, order: list[str], repeat: int) -> di
                 "cold_s": cold[0], "cold_mb": cold[1], "index_s": index[0], "index_mb": index[1],
                 "warm_s": warm[0], "warm_mb": warm[1], "import_one_s": import_one[0],
                 "one_new_s": one_new[0], "one_new_mb": one_new[1], "files": files, "bytes": size,
+                **by_type,
             }
             for post in posts.glob(f"{date(2025, 1, 2).isoformat()}-*.md"):
                 post.unlink()
@@ -206,6 +234,10 @@ def format_table(summary: dict, articles: int) -> str:
     lines = [f"| {articles:,} articles | ours | bare Pelican | Hugo |", "|---|---|---|---|"]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     lines.append(f"\nCold build ratio, ours / bare Pelican: {ratio:.2f}")
+    lines += ["", "| our output by page type | MB | KB/article |", "|---|---:|---:|"]
+    for key in (k for k in ours if k.startswith("bytes ")):
+        size = ours[key]["median"]
+        lines.append(f"| {key[6:]} | {size / 2**20:.1f} | {size / articles / 1024:.2f} |")
     return "\n".join(lines)
 
 
