@@ -200,8 +200,10 @@ class IncrementalWriter(Writer):
         removed = 0
         for entry in self.previous.values():
             for file in entry.get("files", []):
+                if file in written:
+                    continue
                 path = (root / file).resolve()
-                if file in written or root not in path.parents or not path.is_file():
+                if root not in path.parents or not path.is_file():
                     continue
                 path.unlink()
                 removed += 1
