@@ -118,13 +118,16 @@ def write_posts(posts: list[tuple[Path, str]]) -> list[tuple[Path, OSError]]:
     staged: list[tuple[Path, str]] = []
     failed: list[tuple[Path, OSError]] = []
     renamed = 0
+    folders: set[Path] = set()
     try:
         for path, text in posts:
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                if path.parent not in folders:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    folders.add(path.parent)
                 handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-                with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-                    stream.write(text)
+                with open(handle, "wb") as stream:
+                    stream.write(text.encode("utf-8"))
                 staged.append((path, temporary))
             except OSError as error:
                 failed.append((path, error))
