@@ -97,6 +97,9 @@ TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
+# New or changed articles are converted on every core when this many need it.
+PARALLEL_READ_MIN_FILES = 1000
+
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CONTENT_CACHING_LAYER = "reader"

@@ -23,7 +23,16 @@ from xml.sax.saxutils import escape
 from pelican import signals
 
 from .incremental import provide_writer, save_ledger
-from .speed import cache_urls, linearise_listings, save_cache_when_changed, use_shared_markdown
+from .parallel import convert_on_every_core
+from .speed import (
+    cache_urls,
+    collect_as_usual,
+    collect_less,
+    linearise_listings,
+    save_cache_when_changed,
+    set_stories_aside,
+    use_shared_markdown,
+)
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +42,7 @@ SITEMAP_EXCLUDE = ("404.html", "search/index.html")
 
 
 def _names(value) -> list[str]:
-    return [name.strip() for name in str(value or "").split(",") if name.strip()]
+    return [name for name in map(str.strip, str(value or "").split(",")) if name]
 
 
 def prepare_articles(generator) -> None:
@@ -44,6 +53,7 @@ def prepare_articles(generator) -> None:
     """
     kind_of: dict[str, str] = {}
     day_url = generator.settings.get("DAY_ARCHIVE_URL")
+    edition_urls: dict = {}  # a day's edition URL, formatted once per day
     for article in generator.articles:
         groups = []
         by_name = {tag.name: tag for tag in getattr(article, "tags", [])}
@@ -54,7 +64,10 @@ def prepare_articles(generator) -> None:
             if tags:
                 groups.append((label, tags))
         article.tag_groups = groups
-        article.edition_url = day_url.format(date=article.date) if day_url else ""
+        day = article.date.date()
+        if day not in edition_urls:
+            edition_urls[day] = day_url.format(date=article.date) if day_url else ""
+        article.edition_url = edition_urls[day]
         article.iso_date = article.date.isoformat()
         words = len(article._content.split()) if article._content else 0
         article.reading_minutes = max(1, math.ceil(words / WORDS_PER_MINUTE))
@@ -81,20 +94,24 @@ def relate_stories(generator) -> None:
     the work stays linear in the archive (pelican-related-posts counts every
     story of every shared tag: minutes at tens of thousands). Ties go to the
     story closest in time, then to the source path, so builds are repeatable.
+    Stories are numbered once, so the counting runs over integers.
     """
     limit = generator.settings.get("RELATED_POSTS_MAX", 4)
-    position = {tag: {id(a): i for i, a in enumerate(items)} for tag, items in generator.tags.items()}
-    when = {id(a): a.date.timestamp() for a in generator.articles}
-    for article in generator.articles:
-        scores: Counter = Counter()
-        for tag in getattr(article, "tags", []):
-            timeline, index = generator.tags[tag], position[tag][id(article)]
-            scores.update(timeline[max(0, index - RELATED_WINDOW) : index])
-            scores.update(timeline[index + 1 : index + 1 + RELATED_WINDOW])
-        now = when[id(article)]
-        ranked = ((-count, abs(when[id(other)] - now), other.source_path, other)
-                  for other, count in scores.items())
-        article.related_posts = [other for *_, other in heapq.nsmallest(limit, ranked)]
+    articles = generator.articles
+    number = {id(article): n for n, article in enumerate(articles)}
+    when = [article.date.timestamp() for article in articles]
+    paths = [article.source_path or "" for article in articles]
+    candidates: list[list[int]] = [[] for _ in articles]
+    for timeline in generator.tags.values():
+        numbers = [number[id(article)] for article in timeline if id(article) in number]
+        for index, story in enumerate(numbers):
+            candidates[story] += numbers[max(0, index - RELATED_WINDOW) : index]
+            candidates[story] += numbers[index + 1 : index + 1 + RELATED_WINDOW]
+    for story, article in enumerate(articles):
+        now = when[story]
+        ranked = [(-count, abs(when[other] - now), paths[other], other)
+                  for other, count in Counter(candidates[story]).items()]
+        article.related_posts = [articles[other] for *_, other in heapq.nsmallest(limit, ranked)]
 
 
 def link_editions(generator) -> None:
@@ -161,13 +178,17 @@ def register():
     cache_urls()
     linearise_listings()
     save_cache_when_changed()
+    collect_less()
     signals.readers_init.connect(use_shared_markdown)
+    signals.article_generator_init.connect(convert_on_every_core)
     signals.get_writer.connect(provide_writer)
     signals.finalized.connect(save_ledger)
     signals.article_generator_finalized.connect(prepare_articles)
     signals.article_generator_finalized.connect(link_editions)
     signals.article_generator_finalized.connect(relate_stories)
+    signals.article_generator_finalized.connect(set_stories_aside)
     # content_written fires for every page, listing pages included; finalized
     # once, after all writing, so the sitemap sees the whole site.
     signals.content_written.connect(SITEMAP.page_written)
     signals.finalized.connect(SITEMAP.write)
+    signals.finalized.connect(collect_as_usual)

@@ -1,0 +1,95 @@
+"""Parse the articles' Markdown on every core before Pelican reads them one by one.
+
+Pelican converts each new or changed article in turn, on one core: at
+archive scale that is half of a cold build. On `article_generator_init`
+this converts every article the content cache does not already hold in
+worker processes, and files the results where Pelican's reader looks first
+(the reader cache), so Pelican's own loop only assembles them. Workers turn
+Markdown into HTML and hand back the raw meta block; the metadata is made
+here, by the site's own reader, so dates, tags and desks are the same
+objects a serial build makes. A file a worker cannot read is left to
+Pelican, which reads it again and reports it as it always does.
+
+Workers are spawned, not forked: Pelican's console may hold a lock in
+another thread when a fork happens.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+
+from markdown import Markdown
+from pelican.readers import _filter_discardable_metadata
+from pelican.utils import file_suffix, pelican_open
+
+# Below this many files to convert, starting the workers costs more than they save.
+PARALLEL_READ_MIN_FILES = 1000
+_worker: dict = {}
+log = logging.getLogger(__name__)
+
+
+def _start_worker(markdown_settings: dict) -> None:
+    _worker["md"] = Markdown(**markdown_settings)
+
+
+def _convert(paths: list[str]) -> list[tuple[str, str, dict]]:
+    md, converted = _worker["md"], []
+    for path in paths:
+        try:
+            md.reset()
+            with pelican_open(path) as text:
+                html = md.convert(text)
+        except Exception:  # noqa: BLE001 - Pelican reads it again and reports the error
+            continue
+        converted.append((path, html, dict(getattr(md, "Meta", {}))))
+    return converted
+
+
+def _to_convert(generator) -> list[str]:
+    """Markdown articles whose cached conversion is missing or older than the file."""
+    readers, pending = generator.readers, []
+    for name in generator.get_files(generator.settings["ARTICLE_PATHS"],
+                                    exclude=generator.settings["ARTICLE_EXCLUDES"]):
+        path = os.path.abspath(os.path.join(generator.path, name))
+        if file_suffix(path) not in ("md", "markdown", "mkd", "mdown"):
+            continue
+        stamp, _ = readers._cache.get(path, (None, None))
+        if stamp is None or stamp != readers._get_file_stamp(path):
+            pending.append(path)
+    return pending
+
+
+def convert_on_every_core(generator) -> None:
+    settings = generator.settings
+    cores = len(os.sched_getaffinity(0))
+    minimum = settings.get("PARALLEL_READ_MIN_FILES", PARALLEL_READ_MIN_FILES)
+    if cores < 2 or not hasattr(generator, "readers"):
+        return
+    pending = _to_convert(generator)
+    if len(pending) < max(1, minimum):
+        return
+    reader = generator.readers.readers.get("md")
+    if reader is None or not hasattr(reader, "metadata_from"):
+        return
+    chunk = max(1, -(-len(pending) // (cores * 4)))
+    chunks = [pending[start : start + chunk] for start in range(0, len(pending), chunk)]
+    # A spawned worker starts from this process's sys.path; Pelican loads the
+    # plugins without putting their folder there, and the workers import this module.
+    added = [path for path in map(os.path.abspath, settings.get("PLUGIN_PATHS", [])) if path not in sys.path]
+    sys.path[:0] = added
+    try:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=cores, mp_context=context, initializer=_start_worker,
+                                 initargs=(settings["MARKDOWN"],)) as pool:
+            for converted in pool.map(_convert, chunks):
+                for path, html, raw in converted:
+                    metadata = _filter_discardable_metadata(reader.metadata_from(path, raw))
+                    generator.readers._cache[path] = (generator.readers._get_file_stamp(path), (html, metadata))
+    finally:
+        for path in added:
+            sys.path.remove(path)
+    log.info("newsroom: converted %d articles on %d cores", len(pending), cores)

@@ -1,0 +1,23 @@
+"""Articles converted on every core build the same site as on one."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from conftest import convert_corpus
+from sitebuild import build_site
+from test_quality import differing_files
+
+pytestmark = pytest.mark.site
+
+
+def test_converting_on_every_core_builds_the_same_site_as_one_core(tmp_path, caplog):
+    posts = convert_corpus(tmp_path / "posts")
+    one_core = build_site(posts, tmp_path / "one", override={"PARALLEL_READ_MIN_FILES": 10**9})
+    with caplog.at_level(logging.INFO, logger="newsroom.parallel"):
+        every_core = build_site(posts, tmp_path / "every", override={"PARALLEL_READ_MIN_FILES": 1})
+    assert f"converted {len(posts)} articles on" in caplog.text
+    assert len(list(every_core.glob("20*/*/*/*/index.html"))) == len(posts)  # every story page
+    assert differing_files(one_core, every_core) == []
