@@ -52,6 +52,11 @@ def newest_first(article):
 ARTICLE_ORDER_BY = newest_first
 PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "period_archives": None}
 
+# A post written by hand without a Category lands on the converter's fallback
+# desk (scripts/ingest/data/desks.toml), not on a desk named after its folder.
+USE_FOLDER_AS_CATEGORY = False
+DEFAULT_CATEGORY = "World"
+
 # Posts carry an explicit Slug and Date; nothing is derived from file names
 # (parsing a date out of 10,000 file names costs a second on every build).
 SLUGIFY_SOURCE = "title"

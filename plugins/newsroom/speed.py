@@ -35,7 +35,7 @@ from pelican.cache import FileDataCacher
 from pelican.contents import Article, Content, Page
 from pelican.readers import MarkdownReader
 from pelican.urlwrappers import URLWrapper
-from pelican.utils import SafeDatetime, pelican_open
+from pelican.utils import SafeDatetime, pelican_open, posixize_path
 from pelican.utils import strftime as pelican_strftime
 
 log = logging.getLogger(__name__)
@@ -64,13 +64,22 @@ def _plain_strftime(self, fmt, safe=True):
     return text
 
 
+def _inside(content) -> str | None:
+    """The source path relative to PATH by slicing, when the file lies inside
+    PATH: what os.path.relpath gives there, without splitting both paths."""
+    base = os.path.abspath(content.settings["PATH"])
+    path = os.path.abspath(os.path.join(base, content.source_path))
+    return posixize_path(path[len(base) + 1 :]) if path.startswith(base + os.sep) else None
+
+
 def _relative_source_path(original):
     def relative_source_path(self, source_path=None):
         if source_path and source_path != self.source_path:
             return original(self, source_path)
         kept = self.__dict__.get("_newsroom_relative")
         if kept is None or kept[0] != self.source_path:
-            kept = self.__dict__["_newsroom_relative"] = (self.source_path, original(self))
+            relative = _inside(self) if self.source_path else None
+            kept = self.__dict__["_newsroom_relative"] = (self.source_path, relative or original(self))
         return kept[1]
 
     return relative_source_path
