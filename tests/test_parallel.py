@@ -1,9 +1,11 @@
-"""Articles converted on every core build the same site as on one."""
+"""Articles converted on every core build the same site as on one; a broken pool falls back."""
 
 from __future__ import annotations
 
 import logging
+from concurrent.futures.process import BrokenProcessPool
 
+import newsroom.parallel
 import pytest
 
 from conftest import convert_corpus
@@ -21,3 +23,26 @@ def test_converting_on_every_core_builds_the_same_site_as_one_core(tmp_path, cap
     assert f"converted {len(posts)} articles on" in caplog.text
     assert len(list(every_core.glob("20*/*/*/*/index.html"))) == len(posts)  # every story page
     assert differing_files(one_core, every_core) == []
+
+
+def test_a_failing_worker_pool_falls_back_to_one_core_with_a_warning(tmp_path, caplog, monkeypatch):
+    class BrokenPool:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def map(self, *args, **kwargs):
+            raise BrokenProcessPool("a worker died")
+
+    posts = convert_corpus(tmp_path / "posts")
+    one_core = build_site(posts, tmp_path / "one", override={"PARALLEL_READ_MIN_FILES": 10**9})
+    monkeypatch.setattr(newsroom.parallel, "ProcessPoolExecutor", BrokenPool)
+    with caplog.at_level(logging.INFO, logger="newsroom.parallel"):
+        fallback = build_site(posts, tmp_path / "fallback", override={"PARALLEL_READ_MIN_FILES": 1})
+    assert "converting on one core instead (BrokenProcessPool: a worker died)" in caplog.text
+    assert differing_files(one_core, fallback) == []

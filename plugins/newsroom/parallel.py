@@ -17,6 +17,7 @@ another thread when a fork happens.
 from __future__ import annotations
 
 import logging
+import math
 import multiprocessing
 import os
 import sys
@@ -25,6 +26,8 @@ from concurrent.futures import ProcessPoolExecutor
 from markdown import Markdown
 from pelican.readers import _filter_discardable_metadata
 from pelican.utils import file_suffix, pelican_open
+
+from .speed import SharedMarkdownReader
 
 # Below this many files to convert, starting the workers costs more than they save.
 PARALLEL_READ_MIN_FILES = 1000
@@ -50,12 +53,13 @@ def _convert(paths: list[str]) -> list[tuple[str, str, dict]]:
 
 
 def _to_convert(generator) -> list[str]:
-    """Markdown articles whose cached conversion is missing or older than the file."""
+    """Articles read by the site's Markdown reader whose cached conversion is
+    missing or older than the file."""
     readers, pending = generator.readers, []
     for name in generator.get_files(generator.settings["ARTICLE_PATHS"],
                                     exclude=generator.settings["ARTICLE_EXCLUDES"]):
         path = os.path.abspath(os.path.join(generator.path, name))
-        if file_suffix(path) not in ("md", "markdown", "mkd", "mdown"):
+        if not isinstance(readers.readers.get(file_suffix(path)), SharedMarkdownReader):
             continue
         stamp, _ = readers._cache.get(path, (None, None))
         if stamp is None or stamp != readers._get_file_stamp(path):
@@ -64,19 +68,15 @@ def _to_convert(generator) -> list[str]:
 
 
 def convert_on_every_core(generator) -> None:
-    settings = generator.settings
+    settings, readers = generator.settings, getattr(generator, "readers", None)
     cores = len(os.sched_getaffinity(0))
-    minimum = settings.get("PARALLEL_READ_MIN_FILES", PARALLEL_READ_MIN_FILES)
-    if cores < 2 or not hasattr(generator, "readers"):
+    if cores < 2 or readers is None:
         return
     pending = _to_convert(generator)
-    if len(pending) < max(1, minimum):
+    if len(pending) < max(1, settings.get("PARALLEL_READ_MIN_FILES", PARALLEL_READ_MIN_FILES)):
         return
-    reader = generator.readers.readers.get("md")
-    if reader is None or not hasattr(reader, "metadata_from"):
-        return
-    chunk = max(1, -(-len(pending) // (cores * 4)))
-    chunks = [pending[start : start + chunk] for start in range(0, len(pending), chunk)]
+    size = math.ceil(len(pending) / (cores * 4))
+    chunks = [pending[start : start + size] for start in range(0, len(pending), size)]
     # A spawned worker starts from this process's sys.path; Pelican loads the
     # plugins without putting their folder there, and the workers import this module.
     added = [path for path in map(os.path.abspath, settings.get("PLUGIN_PATHS", [])) if path not in sys.path]
@@ -87,8 +87,12 @@ def convert_on_every_core(generator) -> None:
                                  initargs=(settings["MARKDOWN"],)) as pool:
             for converted in pool.map(_convert, chunks):
                 for path, html, raw in converted:
+                    reader = readers.readers[file_suffix(path)]
                     metadata = _filter_discardable_metadata(reader.metadata_from(path, raw))
-                    generator.readers._cache[path] = (generator.readers._get_file_stamp(path), (html, metadata))
+                    readers._cache[path] = (readers._get_file_stamp(path), (html, metadata))
+    except Exception as error:  # noqa: BLE001 - what is not filed yet, Pelican converts itself
+        log.warning("newsroom: converting on one core instead (%s: %s)", type(error).__name__, error)
+        return
     finally:
         for path in added:
             sys.path.remove(path)
