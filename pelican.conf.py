@@ -1,5 +1,8 @@
 """Pelican settings for News Digest. `make html` builds with these; `make publish` adds publish.conf.py."""
 
+import tomllib
+from pathlib import Path
+
 AUTHOR = "News Digest"
 SITENAME = "News Digest"
 SITEURL = ""  # root-relative links locally; publish.conf.py sets the real address
@@ -53,9 +56,11 @@ ARTICLE_ORDER_BY = newest_first
 PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "period_archives": None}
 
 # A post written by hand without a Category lands on the converter's fallback
-# desk (scripts/ingest/data/desks.toml), not on a desk named after its folder.
+# desk, not on a desk named after its folder.
 USE_FOLDER_AS_CATEGORY = False
-DEFAULT_CATEGORY = "World"
+DEFAULT_CATEGORY = tomllib.loads(
+    (Path(__file__).resolve().parent / "scripts/ingest/data/desks.toml").read_text(encoding="utf-8")
+)["fallback"]
 
 # Posts carry an explicit Slug and Date; nothing is derived from file names
 # (parsing a date out of 10,000 file names costs a second on every build).

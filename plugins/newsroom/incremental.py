@@ -11,8 +11,9 @@ anyway, so the sitemap still sees it.
 
 Files the last build wrote and this one did not (a removed story's page,
 the last page of a listing that got shorter) are deleted, so a rebuild ends
-where a clean build would. The fingerprints live in CACHE_PATH/newsroom-pages.json. Deleting the cache
-(or `make clean`) gives a full build.
+where a clean build would. The fingerprints live in
+CACHE_PATH/newsroom-pages.json. Deleting the cache (or `make clean`) gives a
+full build.
 """
 
 from __future__ import annotations

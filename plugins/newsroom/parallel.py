@@ -52,18 +52,20 @@ def _convert(paths: list[str]) -> list[tuple[str, str, dict]]:
     return converted
 
 
-def _to_convert(generator) -> list[str]:
+def _to_convert(generator) -> dict[str, object]:
     """Articles read by the site's Markdown reader whose cached conversion is
-    missing or older than the file."""
-    readers, pending = generator.readers, []
+    missing or older than the file, with the file's stamp taken now: taken
+    after converting, it could vouch for a file edited in the meantime."""
+    readers, pending = generator.readers, {}
     for name in generator.get_files(generator.settings["ARTICLE_PATHS"],
                                     exclude=generator.settings["ARTICLE_EXCLUDES"]):
         path = os.path.abspath(os.path.join(generator.path, name))
         if not isinstance(readers.readers.get(file_suffix(path)), SharedMarkdownReader):
             continue
-        stamp, _ = readers._cache.get(path, (None, None))
-        if stamp is None or stamp != readers._get_file_stamp(path):
-            pending.append(path)
+        cached, _ = readers._cache.get(path, (None, None))
+        stamp = readers._get_file_stamp(path)
+        if cached is None or cached != stamp:
+            pending[path] = stamp
     return pending
 
 
@@ -75,8 +77,9 @@ def convert_on_every_core(generator) -> None:
     pending = _to_convert(generator)
     if len(pending) < max(1, settings.get("PARALLEL_READ_MIN_FILES", PARALLEL_READ_MIN_FILES)):
         return
-    size = math.ceil(len(pending) / (cores * 4))
-    chunks = [pending[start : start + size] for start in range(0, len(pending), size)]
+    paths = list(pending)
+    size = math.ceil(len(paths) / (cores * 4))
+    chunks = [paths[start : start + size] for start in range(0, len(paths), size)]
     # A spawned worker starts from this process's sys.path; Pelican loads the
     # plugins without putting their folder there, and the workers import this module.
     added = [path for path in map(os.path.abspath, settings.get("PLUGIN_PATHS", [])) if path not in sys.path]
@@ -89,7 +92,7 @@ def convert_on_every_core(generator) -> None:
                 for path, html, raw in converted:
                     reader = readers.readers[file_suffix(path)]
                     metadata = _filter_discardable_metadata(reader.metadata_from(path, raw))
-                    readers._cache[path] = (readers._get_file_stamp(path), (html, metadata))
+                    readers._cache[path] = (pending[path], (html, metadata))
     except Exception as error:  # noqa: BLE001 - what is not filed yet, Pelican converts itself
         log.warning("newsroom: converting on one core instead (%s: %s)", type(error).__name__, error)
         return

@@ -95,16 +95,24 @@ def _cached(compute):
     return property(url)
 
 
+_PATCHED: set[tuple[type, str]] = set()
+
+
+def _patch(cls: type, name: str, wrap) -> None:
+    """Replace `cls.name` with `wrap(current)`, once per process however many
+    builds run in it (each registers the plugin again). Kept by class and
+    name, so patching a base class never counts as patching a subclass."""
+    if (cls, name) not in _PATCHED:
+        setattr(cls, name, wrap(getattr(cls, name)))
+        _PATCHED.add((cls, name))
+
+
 def cache_urls() -> None:
     SafeDatetime.strftime = _plain_strftime
-    if "_newsroom_relative_patched" not in vars(Content):
-        Content.get_relative_source_path = _relative_source_path(Content.get_relative_source_path)
-        Content._newsroom_relative_patched = True
+    _patch(Content, "get_relative_source_path", _relative_source_path)
     for cls in (Article, Page, URLWrapper):
-        if "_newsroom_cached" not in vars(cls):  # its own flag, not one inherited
-            cls.url = _cached(cls.url.fget)
-            cls.save_as = _cached(cls.save_as.fget)
-            cls._newsroom_cached = True
+        _patch(cls, "url", lambda prop: _cached(prop.fget))
+        _patch(cls, "save_as", lambda prop: _cached(prop.fget))
 
 
 def _note_change(original):
@@ -124,10 +132,8 @@ def _save_when_changed(original):
 
 
 def save_cache_when_changed() -> None:
-    if not getattr(FileDataCacher, "_newsroom_patched", False):
-        FileDataCacher.cache_data = _note_change(FileDataCacher.cache_data)
-        FileDataCacher.save_cache = _save_when_changed(FileDataCacher.save_cache)
-        FileDataCacher._newsroom_patched = True
+    _patch(FileDataCacher, "cache_data", _note_change)
+    _patch(FileDataCacher, "save_cache", _save_when_changed)
 
 
 _USUAL_GC_THRESHOLD = gc.get_threshold()
@@ -151,7 +157,8 @@ def collect_as_usual(*_) -> None:
 class SharedMarkdownReader(MarkdownReader):
     """MarkdownReader with one Markdown instance for every file it reads."""
 
-    def _shared_markdown(self) -> Markdown:
+    def _prepare(self, source_path) -> Markdown:
+        self._source_path = source_path
         if getattr(self, "_shared", None) is None:
             self._shared = Markdown(**self.settings["MARKDOWN"])
             self._meta = self._shared.preprocessors["meta"]
@@ -161,20 +168,20 @@ class SharedMarkdownReader(MarkdownReader):
             md.preprocessors.register(self._meta, "meta", _META_PRIORITY)
         return md
 
+    def _metadata(self, raw: dict | None) -> dict:
+        return self._parse_metadata(raw) if raw else {}
+
     def read(self, source_path):
-        self._source_path = source_path
-        md = self._shared_markdown()
+        md = self._prepare(source_path)
         with pelican_open(source_path) as text:
             content = md.convert(text)
-        return content, self.metadata_from(source_path, getattr(md, "Meta", None), prepared=True)
+        return content, self._metadata(getattr(md, "Meta", None))
 
-    def metadata_from(self, source_path, raw: dict | None, prepared: bool = False) -> dict:
-        """Pelican's metadata from the Markdown meta block's raw lines (parallel.py parses
-        bodies elsewhere and hands the raw block back here)."""
-        if not prepared:
-            self._source_path = source_path
-            self._shared_markdown()
-        return self._parse_metadata(raw) if raw else {}
+    def metadata_from(self, source_path, raw: dict | None) -> dict:
+        """Pelican's metadata from a Markdown meta block's raw lines: parallel.py
+        converts the bodies in other processes and hands the raw block back here."""
+        self._prepare(source_path)
+        return self._metadata(raw)
 
 
 def use_shared_markdown(readers) -> None:
