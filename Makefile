@@ -27,7 +27,7 @@ convert: $(STAMP)  ## convert content/raw into content/articles (rejected dumps 
 
 html: convert  ## convert, build output/ and index it for search
 	$(BIN)/pelican content -s $(CONF) -o $(OUTPUT)
-	$(BIN)/python -m pagefind --site $(OUTPUT) --quiet
+	$(BIN)/python scripts/search_index.py $(OUTPUT)
 
 serve: $(STAMP)  ## serve output/ on 127.0.0.1:8000
 	$(BIN)/pelican --listen -s $(CONF) -o $(OUTPUT) -b $(HOST) -p $(PORT)
@@ -37,7 +37,7 @@ devserver: convert  ## rebuild on every change and serve
 
 publish: convert  ## build for the web: absolute URLs and feeds from SITEURL (make publish SITEURL=https://...)
 	SITEURL="$(SITEURL)" $(BIN)/pelican content -s $(PUBLISHCONF) -o $(OUTPUT)
-	$(BIN)/python -m pagefind --site $(OUTPUT) --quiet
+	$(BIN)/python scripts/search_index.py $(OUTPUT)
 
 test: $(STAMP)  ## run the test suite
 	$(BIN)/python -m pytest

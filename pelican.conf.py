@@ -46,13 +46,8 @@ ARTICLE_TRANSLATION_ID = None
 PAGE_TRANSLATION_ID = None
 
 
-def newest_first(article):
-    """Newest first; a day's stories by slug, so every build lists them alike
-    (Pelican reads files in set order, which changes from run to run)."""
-    return (-article.date.timestamp(), article.slug)
-
-
-ARTICLE_ORDER_BY = newest_first
+# ARTICLE_ORDER_BY is set by the newsroom plugin (plugins/newsroom/ordering.py):
+# newest first, a day's stories by slug.
 PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "period_archives": None}
 
 # A post written by hand without a Category lands on the converter's fallback
@@ -113,6 +108,6 @@ PARALLEL_READ_MIN_FILES = 1000
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CONTENT_CACHING_LAYER = "reader"
-CACHE_PATH = "cache"
+CACHE_PATH = "cache/html"  # publish.conf.py keeps its own
 CHECK_MODIFIED_METHOD = "mtime"
 GZIP_CACHE = False  # the cache is read on every build: uncompressed loads faster

@@ -19,4 +19,6 @@ SITE_PATH = urlparse(SITEURL).path.rstrip("/") + "/"  # Pagefind's base for resu
 FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
+# A cached tag carries the settings it was read with (SITEURL among them).
+CACHE_PATH = "cache/publish"
 sys.modules.pop("news_digest_base_settings", None)

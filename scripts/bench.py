@@ -164,7 +164,7 @@ def measure_once(work: Path, articles: int, order: list[str], repeat: int) -> di
             cold = pelican_build(work / "ours", conf, out, cache)
             files, size = tree_size(out)
             by_type = {f"bytes {kind}": value for kind, value in size_by_page_type(out).items()}
-            index = run([PYTHON, "-m", "pagefind", "--site", str(out), "--quiet"])
+            index = run([PYTHON, "scripts/search_index.py", str(out)])
             warm = pelican_build(work / "ours", conf, out, cache)
             new_dump = extra_article(work / "new", articles + 1)
             import_one = run([PYTHON, "scripts/convert_articles.py", str(new_dump), "--output", str(posts)])

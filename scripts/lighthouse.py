@@ -58,12 +58,15 @@ def serve(site: Path) -> ThreadingHTTPServer:
 
 
 def build_published(site: Path, siteurl: str) -> None:
-    """`make publish`'s build, for `siteurl`, into `site`."""
+    """`make publish`'s build, for `siteurl`, into `site`, with a cache of its own
+    (beside `site`), so `make publish`'s cache never describes this build."""
     env = {**os.environ, "SITEURL": siteurl}
     bin_dir = Path(sys.executable).parent
-    subprocess.run([str(bin_dir / "pelican"), "content", "-s", "publish.conf.py", "-o", str(site), "-q"],
+    cache = site.parent / "cache"
+    subprocess.run([str(bin_dir / "pelican"), "content", "-s", "publish.conf.py", "-o", str(site), "-q",
+                    "-e", f"CACHE_PATH={json.dumps(str(cache))}"],
                    check=True, cwd=ROOT, env=env)
-    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--quiet"], check=True)
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "search_index.py"), str(site)], check=True)
 
 
 def audit(url: str) -> dict[str, int]:

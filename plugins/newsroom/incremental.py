@@ -14,6 +14,14 @@ the last page of a listing that got shorter) are deleted, so a rebuild ends
 where a clean build would. The fingerprints live in
 CACHE_PATH/newsroom-pages.json. Deleting the cache (or `make clean`) gives a
 full build.
+
+The ledger vouches for a file only while the file is the one this writer
+left: same size, same modification time. A build that is killed never
+saves its ledger, so every file is named in a journal
+(CACHE_PATH/newsroom-pages.journal) before it is opened for writing; the
+journal is deleted once the ledger is saved. A journal found at the start
+means the last build died: the files it names are rendered again, and those
+no page claims any more (a story deleted since) are removed.
 """
 
 from __future__ import annotations
@@ -26,12 +34,16 @@ from pathlib import Path
 
 import pelican
 from pelican import signals
+
+from .caches import write_atomically
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 from pelican.writers import Writer
 
 log = logging.getLogger(__name__)
 LEDGER = "newsroom-pages.json"
+JOURNAL = "newsroom-pages.journal"
+LEDGER_FORMAT = 2
 _WRITERS: list = []
 # Context our templates never read, though Pelican passes it to listings.
 # If a template starts to use one of these, remove it from this set.
@@ -53,14 +65,60 @@ def _hash_tree(folder: Path) -> list[tuple[str, str]]:
     ]
 
 
+def _valid_entry(entry) -> bool:
+    files = entry.get("files") if isinstance(entry, dict) else None
+    return (isinstance(entry.get("key") if isinstance(entry, dict) else None, str)
+            and isinstance(files, dict)
+            and all(isinstance(name, str) and isinstance(stat, list) for name, stat in files.items()))
+
+
+def read_ledger(path: Path, output: str) -> dict[str, dict]:
+    """The last build's pages, or {}: a ledger that is missing, or that describes
+    another output folder, is normal; one that is unreadable, of another shape
+    or format is dropped with a warning."""
+    try:
+        ledger = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as error:
+        log.warning("newsroom: %s is unreadable (%s); rendering every page", path, type(error).__name__)
+        return {}
+    pages = ledger.get("pages") if isinstance(ledger, dict) else None
+    if (not isinstance(ledger, dict) or ledger.get("format") != LEDGER_FORMAT
+            or not isinstance(pages, dict) or not all(map(_valid_entry, pages.values()))):
+        log.warning("newsroom: %s is not a ledger this version wrote; rendering every page", path)
+        return {}
+    return pages if ledger.get("output") == output else {}
+
+
+def read_journal(path: Path) -> set[str]:
+    """Files a build that never finished may have been writing."""
+    try:
+        return set(path.read_text(encoding="utf-8", errors="replace").splitlines()) - {""}
+    except FileNotFoundError:
+        return set()
+    except OSError as error:
+        log.warning("newsroom: %s is unreadable (%s)", path, error.strerror)
+        return set()
+
+
+def _stamp(path: str) -> list[int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
+
+
 class IncrementalWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings)
-        self.ledger_path = Path(self.settings.get("CACHE_PATH", "cache")) / LEDGER
-        try:
-            self.previous = json.loads(self.ledger_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.previous = {}
+        cache = Path(self.settings.get("CACHE_PATH", "cache"))
+        self.ledger_path = cache / LEDGER
+        self.previous = read_ledger(self.ledger_path, os.path.abspath(self.output_path))
+        self.journal_path = cache / JOURNAL
+        self.suspect = read_journal(self.journal_path)
+        self.journal = None
         self.current: dict[str, dict] = {}
         self._source_keys: dict[int, str] = {}
         self._site_key: str | None = None
@@ -139,10 +197,27 @@ class IncrementalWriter(Writer):
     # ---- writing ---------------------------------------------------------
 
     def _still_there(self, entry: dict | None, key: str) -> bool:
+        """The page's inputs are unchanged and its files are the ones this writer left."""
         return bool(
             entry and entry["key"] == key
-            and all(os.path.exists(os.path.join(self.output_path, f)) for f in entry["files"])
+            and all(file not in self.suspect
+                    and _stamp(os.path.join(self.output_path, file)) == stamp
+                    for file, stamp in entry["files"].items())
         )
+
+    def _open_w(self, filename, encoding, override=False):
+        """Name the file in the journal before it is opened: if the build dies
+        now, the next one knows this file may be half-written or unclaimed."""
+        if self.journal is None:
+            self.journal_path.parent.mkdir(parents=True, exist_ok=True)
+            self.journal = open(self.journal_path, "a", encoding="utf-8", buffering=1)
+        self.journal.write(os.path.relpath(filename, self.output_path) + "\n")
+        return super()._open_w(filename, encoding, override)
+
+    def _record(self, name: str, key: str, files: list[str]) -> None:
+        self.current[name] = {
+            "key": key, "files": {file: _stamp(os.path.join(self.output_path, file)) for file in files},
+        }
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
                    template_name=None, override_output=False, url=None, **kwargs):
@@ -169,7 +244,7 @@ class IncrementalWriter(Writer):
                                template_name, override_output, url, **kwargs)
         finally:
             signals.content_written.disconnect(record)
-        self.current[name] = {"key": key, "files": written}
+        self._record(name, key, written)
         self.rendered += len(written)
 
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom",
@@ -185,42 +260,43 @@ class IncrementalWriter(Writer):
             self.skipped += 1
             return None
         feed = super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
-        self.current[path] = {"key": key, "files": [path]}
+        self._record(path, key, [path])
         self.rendered += 1
         return feed
 
     def remove_stale(self) -> int:
         """Delete what the last build wrote and this one did not: the pages of a
         removed story, the pages a shorter listing no longer has. Only files
-        in the ledger, only inside the output folder; empty folders go too.
+        in the ledger or the journal, only inside the output folder; empty
+        folders go too.
         """
         if self.settings.get("WRITE_SELECTED"):  # a partial build: the ledger is not the site
             return 0
         written = {file for entry in self.current.values() for file in entry["files"]}
+        earlier = {file for entry in self.previous.values() for file in entry["files"]} | self.suspect
         root = Path(self.output_path).resolve()
         removed = 0
-        for entry in self.previous.values():
-            for file in entry.get("files", []):
-                if file in written:
-                    continue
-                path = (root / file).resolve()
-                if root not in path.parents or not path.is_file():
-                    continue
-                path.unlink()
-                removed += 1
-                for folder in path.parents:
-                    if folder == root or any(folder.iterdir()):
-                        break
-                    folder.rmdir()
+        for file in sorted(earlier - written):
+            path = (root / file).resolve()
+            if root not in path.parents or not path.is_file():
+                continue
+            path.unlink()
+            removed += 1
+            for folder in path.parents:
+                if folder == root or any(folder.iterdir()):
+                    break
+                folder.rmdir()
         return removed
 
     def save(self) -> None:
         """Keep this build's fingerprints for the next one (written atomically)."""
         removed = self.remove_stale()
-        self.ledger_path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.ledger_path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(self.current, sort_keys=True), encoding="utf-8")
-        os.replace(temporary, self.ledger_path)
+        ledger = {"format": LEDGER_FORMAT, "output": os.path.abspath(self.output_path),
+                  "pages": self.current}
+        write_atomically(self.ledger_path, json.dumps(ledger, sort_keys=True).encode("utf-8"))
+        if self.journal is not None:
+            self.journal.close()
+        self.journal_path.unlink(missing_ok=True)
         log.info("newsroom: %d files rendered, %d unchanged and kept, %d stale removed",
                  self.rendered, self.skipped, removed)
 

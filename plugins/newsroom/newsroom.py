@@ -23,13 +23,14 @@ from xml.sax.saxutils import escape
 from pelican import signals
 
 from .incremental import provide_writer, save_ledger
+from .caches import make_caches_durable, write_atomically
+from .ordering import order_stories
 from .parallel import convert_on_every_core
 from .speed import (
     cache_urls,
     collect_as_usual,
     collect_less,
     linearise_listings,
-    save_cache_when_changed,
     set_stories_aside,
     use_shared_markdown,
 )
@@ -162,11 +163,10 @@ class Sitemap:
             url = relative.removesuffix("index.html")
             lastmod = f"<lastmod>{self.pages[path]}</lastmod>" if self.pages[path] else ""
             rows.append(f"<url><loc>{escape(siteurl)}/{escape(url)}</loc>{lastmod}</url>")
-        with open(os.path.join(output, "sitemap.xml"), "w", encoding="utf-8") as stream:
-            stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-            stream.write('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n')
-            stream.write("\n".join(rows))
-            stream.write("\n</urlset>\n")
+        text = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                + "\n".join(rows) + "\n</urlset>\n")
+        write_atomically(os.path.join(output, "sitemap.xml"), text.encode("utf-8"))
         self.pages = {}
 
 
@@ -177,7 +177,8 @@ SITEMAP = Sitemap()
 def register():
     cache_urls()
     linearise_listings()
-    save_cache_when_changed()
+    make_caches_durable()
+    signals.initialized.connect(order_stories)
     collect_less()
     signals.readers_init.connect(use_shared_markdown)
     signals.article_generator_init.connect(convert_on_every_core)

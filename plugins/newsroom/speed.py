@@ -9,8 +9,6 @@
   Computed once and kept on the object, the URLs are the same strings.
 - MarkdownReader builds a new Markdown instance (all extensions) per file;
   one instance, reset between files, parses the same.
-- The content cache (tens of megabytes at archive scale) is pickled anew at
-  the end of every build; when no file was read afresh it holds nothing new.
 - Python's cycle collector walks every live object on each full collection,
   and a build keeps every story alive: it runs less often during the build,
   and the stories, once read, are set aside from it (gc.freeze) until the end.
@@ -31,12 +29,13 @@ import pelican
 from markdown import Markdown
 from pelican.generators import ArticlesGenerator
 from pelican.writers import FileOverwriteFailedError
-from pelican.cache import FileDataCacher
 from pelican.contents import Article, Content, Page
 from pelican.readers import MarkdownReader
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import SafeDatetime, pelican_open, posixize_path
 from pelican.utils import strftime as pelican_strftime
+
+from .patching import patch
 
 log = logging.getLogger(__name__)
 _META_PRIORITY = 27  # where markdown.extensions.meta registers its preprocessor
@@ -95,45 +94,12 @@ def _cached(compute):
     return property(url)
 
 
-_PATCHED: set[tuple[type, str]] = set()
-
-
-def _patch(cls: type, name: str, wrap) -> None:
-    """Replace `cls.name` with `wrap(current)`, once per process however many
-    builds run in it (each registers the plugin again). Kept by class and
-    name, so patching a base class never counts as patching a subclass."""
-    if (cls, name) not in _PATCHED:
-        setattr(cls, name, wrap(getattr(cls, name)))
-        _PATCHED.add((cls, name))
-
-
 def cache_urls() -> None:
     SafeDatetime.strftime = _plain_strftime
-    _patch(Content, "get_relative_source_path", _relative_source_path)
+    patch(Content, "get_relative_source_path", _relative_source_path)
     for cls in (Article, Page, URLWrapper):
-        _patch(cls, "url", lambda prop: _cached(prop.fget))
-        _patch(cls, "save_as", lambda prop: _cached(prop.fget))
-
-
-def _note_change(original):
-    def cache_data(self, filename, data):
-        self._newsroom_changed = True
-        original(self, filename, data)
-
-    return cache_data
-
-
-def _save_when_changed(original):
-    def save_cache(self):
-        if getattr(self, "_newsroom_changed", False) or not os.path.exists(self._cache_path):
-            original(self)
-
-    return save_cache
-
-
-def save_cache_when_changed() -> None:
-    _patch(FileDataCacher, "cache_data", _note_change)
-    _patch(FileDataCacher, "save_cache", _save_when_changed)
+        patch(cls, "url", lambda prop: _cached(prop.fget))
+        patch(cls, "save_as", lambda prop: _cached(prop.fget))
 
 
 _USUAL_GC_THRESHOLD = gc.get_threshold()

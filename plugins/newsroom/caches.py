@@ -1,0 +1,114 @@
+"""Caches a crash or another build cannot poison.
+
+Pelican's content cache is a pickle it writes in place: a build killed while
+saving leaves a truncated file, and every later build stops on `EOFError`
+until someone runs `make clean`. It also catches only some of the errors a
+stale pickle raises (a module renamed since, another Pelican). Here:
+
+- every cache and ledger is written to a temporary file and renamed into
+  place, so a reader sees the old file or the new one, never half of either;
+- a cache is stamped with the versions that wrote it; one that is missing
+  is normal, one that is unreadable, of the wrong shape or from another
+  version is dropped with one warning line, and the build starts afresh;
+- the cache is re-pickled only when something was read afresh (at archive
+  scale it is tens of megabytes, and a warm build reads nothing new).
+
+Each build configuration keeps its own CACHE_PATH (pelican.conf.py,
+publish.conf.py): a cached tag carries the settings it was read with.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+
+import pelican
+from pelican.cache import FileDataCacher
+
+from .patching import patch
+
+log = logging.getLogger(__name__)
+
+# Raise when what the plugin puts in the cache changes shape.
+FORMAT = 2
+VERSION = (FORMAT, pelican.__version__, sys.version_info[:2])
+
+
+def write_atomically(path: str | os.PathLike, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file in the same folder."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with open(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; a web server must read it
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def load_cache(path: str, opener=open) -> dict:
+    """The cache at `path`, or {} (with one warning line when a file was there but unusable)."""
+    try:
+        with opener(path, "rb") as stream:
+            stamped = pickle.load(stream)
+    except FileNotFoundError:
+        return {}
+    except Exception as error:  # noqa: BLE001 - any unreadable cache is dropped, never fatal
+        log.warning("newsroom: %s is unreadable (%s); starting without it", path, type(error).__name__)
+        return {}
+    if not (isinstance(stamped, dict) and stamped.get("version") == VERSION
+            and isinstance(stamped.get("data"), dict)):
+        log.warning("newsroom: %s was written by another version; starting without it", path)
+        return {}
+    return stamped["data"]
+
+
+def _load_safely(original):
+    def __init__(self, settings, cache_name, caching_policy, load_policy):
+        original(self, settings, cache_name, caching_policy, False)
+        self._newsroom_changed = False
+        if load_policy:
+            self._cache = load_cache(self._cache_path, self._cache_open)
+
+    return __init__
+
+
+def _note_change(original):
+    def cache_data(self, filename, data):
+        self._newsroom_changed = True
+        original(self, filename, data)
+
+    return cache_data
+
+
+def _save_atomically(original):
+    def save_cache(self):
+        if not self._cache_data_policy:
+            return
+        if not getattr(self, "_newsroom_changed", True) and os.path.exists(self._cache_path):
+            return
+        try:
+            data = pickle.dumps({"version": VERSION, "data": self._cache}, pickle.HIGHEST_PROTOCOL)
+            if self._cache_open is not open:  # GZIP_CACHE
+                import gzip
+
+                data = gzip.compress(data)
+            write_atomically(self._cache_path, data)
+        except Exception as error:  # noqa: BLE001 - the next build reads afresh; this one is done
+            log.warning("newsroom: could not save %s (%s: %s)", self._cache_path,
+                        type(error).__name__, error)
+
+    return save_cache
+
+
+def make_caches_durable() -> None:
+    patch(FileDataCacher, "__init__", _load_safely)
+    patch(FileDataCacher, "cache_data", _note_change)
+    patch(FileDataCacher, "save_cache", _save_atomically)
