@@ -26,7 +26,16 @@ from ingest.clean import clean_article  # noqa: E402
 from ingest.dump import DumpError, read_dump, split_articles  # noqa: E402
 from ingest.enrich import RejectedArticle, enrich_article  # noqa: E402
 from ingest.render import render_post  # noqa: E402
-from ingest.store import OUTCOMES, plan_writes, read_posts, write_posts  # noqa: E402
+from ingest.store import (  # noqa: E402
+    IMPORTED,
+    OUTCOMES,
+    REMOVED,
+    apply_plan,
+    plan_writes,
+    read_list,
+    read_posts,
+    remove_stale_temporaries,
+)
 
 PROGRESS_THRESHOLD = 200  # dump files; below this a progress bar is only clutter
 PARALLEL_THRESHOLD = 64  # dump files; below this starting workers costs more than it saves
@@ -94,7 +103,8 @@ def convert_file(path: Path, forced_date: date | None) -> FileResult:
     """One dump through every pure stage: posts, one-line errors, dropped lines."""
     result = FileResult()
     try:
-        raw_articles = split_articles(read_dump(path), str(path))
+        lines, result.dropped = read_dump(path)
+        raw_articles = split_articles(lines, str(path))
     except DumpError as error:
         result.errors.append(str(error))
         return result
@@ -127,7 +137,7 @@ def convert_files(files: list[Path], forced_date: date | None):
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    errors: list[str] = []
+    errors: list[str] = []  # one line each: rejected inputs, then files that could not be written
     posts = []
     files = input_files(args.inputs or [Path("content/raw")])
     for result in progress(convert_files(files, args.date), len(files)):
@@ -137,24 +147,33 @@ def main(argv: list[str] | None = None) -> int:
             for line in result.dropped:
                 print(line)
 
+    rejected = len(errors)
     try:
-        planned = plan_writes(posts, args.output, read_posts(args.output), today(), args.force)
+        imported, removed = read_list(args.output / IMPORTED), read_list(args.output / REMOVED)
+        planned = plan_writes(posts, args.output, read_posts(args.output), today(), args.force,
+                              imported, removed)
     except OSError as error:
         print(f"error: {args.output}: cannot read posts: {error.strerror}", file=sys.stderr)
         return 1
+    failed: dict[Path, OSError] = {}
     if not args.dry_run:
-        to_write = [(item.path, item.text) for item in planned if item.text is not None]
-        for path, error in write_posts(to_write):
-            errors.append(f"{path}: cannot write: {error.strerror}")
-    for item in planned:
-        if args.verbose or item.outcome in ("kept",):
+        for stale in remove_stale_temporaries(args.output):
+            if args.verbose:
+                print(f"{stale}: removed (left by an interrupted run)")
+        failed, list_errors = apply_plan(planned, args.output, imported, removed)
+        errors += [f"{path}: cannot write: {error.strerror}" for path, error in failed.items()]
+        errors += [f"{path}: cannot write: {error.strerror}" for path, error in list_errors]
+    outcomes = ["failed" if item.path in failed else item.outcome for item in planned]
+    for item, outcome in zip(planned, outcomes):
+        newly_deleted = outcome == "deleted" and item.post.story not in removed
+        if args.verbose or outcome == "kept" or newly_deleted:
             note = f" ({item.note})" if item.note else ""
-            print(f"{item.path}: {item.outcome}{note}")
+            print(f"{item.path}: {outcome}{note}")
 
     for message in errors:
         print(f"error: {message}", file=sys.stderr)
-    counts = Counter(item.outcome for item in planned)
-    counts["rejected"] = len(errors)
+    counts = Counter(outcomes)
+    counts["rejected"] = rejected
     summary = ", ".join(f"{counts[outcome]} {outcome}" for outcome in OUTCOMES)
     prefix = "dry run: " if args.dry_run else ""
     print(f"{prefix}{summary} ({args.output})")

@@ -56,7 +56,7 @@ def test_second_run_leaves_every_post_untouched(convert, seed_copy, tmp_path):
     mtimes = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
     code, stdout, _ = convert(seed_copy, "--output", out)
     assert code == 0
-    assert stdout.strip().endswith(f"0 new, 0 updated, 2 unchanged, 0 duplicate, 0 kept, 0 rejected ({out})")
+    assert stdout.strip().endswith(f"0 new, 0 updated, 2 unchanged, 0 duplicate, 0 kept, 0 deleted, 0 failed, 0 rejected ({out})")
     assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == mtimes
 
 
@@ -170,4 +170,4 @@ def test_interrupted_write_leaves_the_old_post_whole(convert, seed_copy, tmp_pat
     with pytest.raises(KeyboardInterrupt):
         convert(seed_copy, "--output", out)
     assert read_posts(out) == before
-    assert sorted(os.listdir(out)) == sorted(before)  # no temporary file left behind
+    assert sorted(os.listdir(out)) == sorted([*before, "imported.tsv"])  # no temporary file left

@@ -33,6 +33,7 @@ import os
 from pathlib import Path
 
 import pelican
+from markupsafe import escape
 from pelican import signals
 
 from .caches import write_atomically
@@ -108,6 +109,17 @@ def _stamp(path: str) -> list[int] | None:
     except OSError:
         return None
     return [stat.st_size, stat.st_mtime_ns]
+
+
+class _PlainTitle:
+    """A story whose title reads as HTML that shows the plain-text title."""
+
+    def __init__(self, story):
+        self._story = story
+        self.title = escape(story.title)
+
+    def __getattr__(self, name):
+        return getattr(self._story, name)
 
 
 class IncrementalWriter(Writer):
@@ -263,6 +275,11 @@ class IncrementalWriter(Writer):
         self._record(path, key, [path])
         self.rendered += 1
         return feed
+
+    def _add_item_to_the_feed(self, feed, item):
+        """Pelican reads a story's title as HTML (it strips tags and decodes
+        entities); ours are plain text, so the feed gets the title escaped once."""
+        super()._add_item_to_the_feed(feed, _PlainTitle(item))
 
     def remove_stale(self) -> int:
         """Delete what the last build wrote and this one did not: the pages of a

@@ -26,13 +26,13 @@ from .incremental import provide_writer, save_ledger
 from .caches import make_caches_durable, write_atomically
 from .ordering import order_stories
 from .parallel import convert_on_every_core
+from .reader import LEFT_OUT, LeftOutFilter, use_site_reader
 from .speed import (
     cache_urls,
     collect_as_usual,
     collect_less,
     linearise_listings,
     set_stories_aside,
-    use_shared_markdown,
 )
 
 log = logging.getLogger(__name__)
@@ -172,6 +172,44 @@ class Sitemap:
 
 # Signals hold receivers weakly: the sitemap must live as long as the module.
 SITEMAP = Sitemap()
+_LEFT_OUT_FILTER = LeftOutFilter()
+
+
+class PostsLeftOut(Exception):
+    """Pelican's command line logs this as the build's last line and exits with `exitcode`."""
+
+    exitcode = 1
+
+
+def start_build(pelican_object) -> None:
+    LEFT_OUT.clear()
+    logging.getLogger("pelican.generators").addFilter(_LEFT_OUT_FILTER)
+
+
+def leave_out_clashes(generator) -> None:
+    """Two posts at one address would stop Pelican before it writes a page:
+    the first (by file name) keeps it, the other is left out with one line."""
+    owner: dict[str, object] = {}
+    kept = []
+    for article in sorted(generator.articles, key=lambda article: article.source_path):
+        first = owner.setdefault(article.save_as, article)
+        if first is article:
+            kept.append(article)
+            continue
+        where = os.path.relpath(article.source_path, generator.path)
+        LEFT_OUT[where] = "same address as another post"
+        log.error("%s: same address (%s) as %s; give it another Slug or Date; left out of the site",
+                  where, article.url, os.path.relpath(first.source_path, generator.path))
+    if len(kept) != len(generator.articles):
+        keep = set(map(id, kept))
+        generator.articles = [article for article in generator.articles if id(article) in keep]
+
+
+def end_build(pelican_object) -> None:
+    if LEFT_OUT:
+        count = len(LEFT_OUT)
+        raise PostsLeftOut(f"{count} post{'s' if count != 1 else ''} left out of the site "
+                           "(see the errors above); the rest is built")
 
 
 def register():
@@ -180,7 +218,9 @@ def register():
     make_caches_durable()
     signals.initialized.connect(order_stories)
     collect_less()
-    signals.readers_init.connect(use_shared_markdown)
+    signals.initialized.connect(start_build)
+    signals.readers_init.connect(use_site_reader)
+    signals.article_generator_pretaxonomy.connect(leave_out_clashes)
     signals.article_generator_init.connect(convert_on_every_core)
     signals.get_writer.connect(provide_writer)
     signals.finalized.connect(save_ledger)
@@ -193,3 +233,4 @@ def register():
     signals.content_written.connect(SITEMAP.page_written)
     signals.finalized.connect(SITEMAP.write)
     signals.finalized.connect(collect_as_usual)
+    signals.finalized.connect(end_build)  # last: it may end the build non-zero

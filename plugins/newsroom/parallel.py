@@ -24,10 +24,11 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 
 from markdown import Markdown
+from pelican.cache import FileDataCacher
 from pelican.readers import _filter_discardable_metadata
-from pelican.utils import file_suffix, pelican_open
+from pelican.utils import file_suffix
 
-from .speed import SharedMarkdownReader
+from .reader import BadPost, SiteMarkdownReader, post_text, sanitize
 
 # Below this many files to convert, starting the workers costs more than they save.
 PARALLEL_READ_MIN_FILES = 1000
@@ -44,8 +45,10 @@ def _convert(paths: list[str]) -> list[tuple[str, str, dict]]:
     for path in paths:
         try:
             md.reset()
-            with pelican_open(path) as text:
-                html = md.convert(text)
+            text, removed = post_text(path)
+            if removed:
+                continue  # the site's reader reads it again and says what it removed
+            html = sanitize(md.convert(text))
         except Exception:  # noqa: BLE001 - Pelican reads it again and reports the error
             continue
         converted.append((path, html, dict(getattr(md, "Meta", {}))))
@@ -60,7 +63,7 @@ def _to_convert(generator) -> dict[str, object]:
     for name in generator.get_files(generator.settings["ARTICLE_PATHS"],
                                     exclude=generator.settings["ARTICLE_EXCLUDES"]):
         path = os.path.abspath(os.path.join(generator.path, name))
-        if not isinstance(readers.readers.get(file_suffix(path)), SharedMarkdownReader):
+        if not isinstance(readers.readers.get(file_suffix(path)), SiteMarkdownReader):
             continue
         cached, _ = readers._cache.get(path, (None, None))
         stamp = readers._get_file_stamp(path)
@@ -91,8 +94,13 @@ def convert_on_every_core(generator) -> None:
             for converted in pool.map(_convert, chunks):
                 for path, html, raw in converted:
                     reader = readers.readers[file_suffix(path)]
-                    metadata = _filter_discardable_metadata(reader.metadata_from(path, raw))
-                    readers._cache[path] = (pending[path], (html, metadata))
+                    try:
+                        metadata = _filter_discardable_metadata(reader.metadata_from(path, raw))
+                    except BadPost:
+                        continue  # reported; Pelican reads it again and leaves it out
+                    # The base class files the stamp taken before converting (and
+                    # marks the cache as changed, so it is saved).
+                    FileDataCacher.cache_data(readers, path, (pending[path], (html, metadata)))
     except Exception as error:  # noqa: BLE001 - what is not filed yet, Pelican converts itself
         log.warning("newsroom: converting on one core instead (%s: %s)", type(error).__name__, error)
         return

@@ -7,8 +7,6 @@
 - An article's, page's, tag's or desk's URL is recomputed (string formatting
   and Pelican's slow strftime) on every access; a listing page reads dozens.
   Computed once and kept on the object, the URLs are the same strings.
-- MarkdownReader builds a new Markdown instance (all extensions) per file;
-  one instance, reset between files, parses the same.
 - Python's cycle collector walks every live object on each full collection,
   and a build keeps every story alive: it runs less often during the build,
   and the stories, once read, are set aside from it (gc.freeze) until the end.
@@ -26,19 +24,16 @@ from itertools import groupby
 from operator import attrgetter
 
 import pelican
-from markdown import Markdown
 from pelican.generators import ArticlesGenerator
 from pelican.writers import FileOverwriteFailedError
 from pelican.contents import Article, Content, Page
-from pelican.readers import MarkdownReader
 from pelican.urlwrappers import URLWrapper
-from pelican.utils import SafeDatetime, pelican_open, posixize_path
+from pelican.utils import SafeDatetime, posixize_path
 from pelican.utils import strftime as pelican_strftime
 
 from .patching import patch
 
 log = logging.getLogger(__name__)
-_META_PRIORITY = 27  # where markdown.extensions.meta registers its preprocessor
 
 
 _FORMATTED: dict = {}
@@ -118,43 +113,6 @@ def collect_as_usual(*_) -> None:
     """At the end of a build: an editor's devserver, or the tests, go on in this process."""
     gc.unfreeze()
     gc.set_threshold(*_USUAL_GC_THRESHOLD)
-
-
-class SharedMarkdownReader(MarkdownReader):
-    """MarkdownReader with one Markdown instance for every file it reads."""
-
-    def _prepare(self, source_path) -> Markdown:
-        self._source_path = source_path
-        if getattr(self, "_shared", None) is None:
-            self._shared = Markdown(**self.settings["MARKDOWN"])
-            self._meta = self._shared.preprocessors["meta"]
-        md = self._md = self._shared
-        md.reset()
-        if "meta" not in md.preprocessors:  # _parse_metadata removes it for each file
-            md.preprocessors.register(self._meta, "meta", _META_PRIORITY)
-        return md
-
-    def _metadata(self, raw: dict | None) -> dict:
-        return self._parse_metadata(raw) if raw else {}
-
-    def read(self, source_path):
-        md = self._prepare(source_path)
-        with pelican_open(source_path) as text:
-            content = md.convert(text)
-        return content, self._metadata(getattr(md, "Meta", None))
-
-    def metadata_from(self, source_path, raw: dict | None) -> dict:
-        """Pelican's metadata from a Markdown meta block's raw lines: parallel.py
-        converts the bodies in other processes and hands the raw block back here."""
-        self._prepare(source_path)
-        return self._metadata(raw)
-
-
-def use_shared_markdown(readers) -> None:
-    """readers_init fires before Pelican instantiates its readers: swap the class in."""
-    for extension, reader_class in readers.reader_classes.items():
-        if reader_class is MarkdownReader:
-            readers.reader_classes[extension] = SharedMarkdownReader
 
 
 # ---- Linear versions of Pelican 4.12.0's quadratic listing code ------------

@@ -17,7 +17,9 @@ from . import data
 # A headline is repeated within this many non-blank lines (two captions,
 # a handful of interface lines). Anything further apart is not a header.
 MAX_HEADER_LINES = 8
-MAX_HEADLINE_CHARS = 250
+# Control characters XML 1.0 forbids (one in a story stops Pelican's feed
+# writer) or that no reader can see; tab and line ends are whitespace.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 class DumpError(Exception):
@@ -47,11 +49,13 @@ class RawArticle:
     dropped: tuple[tuple[Line, str], ...] = field(default=())
 
 
-def decode_dump(raw: bytes, source: str) -> list[str]:
-    """Decode UTF-8 (with or without a byte-order mark) into stripped lines.
+def decode_with_notes(raw: bytes, source: str) -> tuple[list[str], list[str]]:
+    """Decode UTF-8 (with or without a byte-order mark) into stripped lines,
+    with a note for each line that lost control characters.
 
-    CRLF and CR line ends, trailing spaces and no-break spaces all vanish here,
-    so later stages see one shape of text whatever the copy looked like.
+    CRLF and CR line ends, trailing spaces, no-break spaces and control
+    characters all vanish here, so later stages see one shape of text
+    whatever the copy looked like.
     """
     if not raw.strip():
         raise DumpError(source, "empty file, no article to convert")
@@ -63,15 +67,27 @@ def decode_dump(raw: bytes, source: str) -> list[str]:
             source, f"not UTF-8 text (byte 0x{raw[error.start]:02x})", line
         ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
-    return [" ".join(line.split()) for line in text.split("\n")]
+    lines, notes = [], []
+    for number, line in enumerate(text.split("\n"), start=1):
+        line, removed = _CONTROL.subn("", " ".join(line.split()))
+        if removed:
+            notes.append(f"{source}:{number}: removed {removed} control character(s)")
+            line = " ".join(line.split())
+        lines.append(line)
+    return lines, notes
 
 
-def read_dump(path: Path) -> list[str]:
+def decode_dump(raw: bytes, source: str) -> list[str]:
+    return decode_with_notes(raw, source)[0]
+
+
+def read_dump(path: Path) -> tuple[list[str], list[str]]:
+    """The dump's lines and the notes on what decoding removed."""
     try:
         raw = path.read_bytes()
     except OSError as error:
         raise DumpError(str(path), f"cannot read: {error.strerror or error}") from None
-    return decode_dump(raw, str(path))
+    return decode_with_notes(raw, str(path))
 
 
 def is_noise(text: str) -> bool:
@@ -90,7 +106,7 @@ def _header_end(lines: list[Line], start: int) -> int | None:
     So a paragraph that happens to repeat is not taken for a new headline.
     """
     headline = lines[start].text
-    if len(headline) > MAX_HEADLINE_CHARS or is_noise(headline):
+    if is_noise(headline):
         return None
     for end in range(start + 2, min(start + 2 + MAX_HEADER_LINES, len(lines))):
         if lines[end].text == headline:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections import Counter
@@ -42,6 +43,8 @@ class Post:
     blocks: tuple  # clean.Block
     source: str
     line: int
+    story: str = ""  # the story's identity: a hash of its body as imported
+    date_given: bool = False  # the date came from --date, not from the text
     markdown: str = ""  # the rendered post under its own slug, when already rendered
 
 
@@ -102,6 +105,12 @@ def choose_desk(mentions: Mentions) -> str:
     return min(scores, key=lambda desk: (-scores[desk], desks.index(desk)))
 
 
+def story_id(blocks) -> str:
+    """The same body is the same story, whatever its headline or date."""
+    body = "\n".join(block.text for block in blocks)
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+
+
 def enrich_article(article: Article, forced_date: date | None = None) -> Post:
     paragraphs = article.paragraphs
     if not paragraphs:
@@ -129,4 +138,6 @@ def enrich_article(article: Article, forced_date: date | None = None) -> Post:
         blocks=article.blocks,
         source=article.source,
         line=article.line,
+        story=story_id(article.blocks),
+        date_given=forced_date is not None,
     )

@@ -2,7 +2,10 @@
 
 Scraped text is hostile until proven otherwise: `<script>` must show as text,
 `*extra*` keep its asterisks, `#1 on the list` stay a paragraph and
-`[x](javascript:...)` never become a link. Escaping happens here, once.
+`[x](javascript:...)` never become a link. The body and the summary (which
+Pelican renders as Markdown) are escaped here, once. Every other header
+value is plain text on one line: the theme escapes it where it prints it,
+so a post file reads as it will show (`AT&T`, not `AT&amp;T`).
 """
 
 from __future__ import annotations
@@ -42,8 +45,8 @@ def escape_markdown(text: str) -> str:
 
 
 def metadata_value(text: str) -> str:
-    """A header value: one line, no raw markup (templates print titles as HTML)."""
-    return escape_html(" ".join(text.split()))
+    """A header value: plain text on one line (the theme escapes it)."""
+    return " ".join(text.split())
 
 
 def content_hash(text: str) -> str:
@@ -69,6 +72,8 @@ def render_post(post: Post, slug: str, modified: date | None = None) -> str:
         ("Summary", escape_markdown(post.summary)),
         ("Caption", metadata_value(post.caption)),
         ("Credit", metadata_value(post.credit)),
+        ("Story", post.story),
+        ("Date-Given", "yes" if post.date_given else ""),
     ]
     header = "".join(f"{key}: {value}\n" for key, value in fields if value)
     body = "\n\n".join(

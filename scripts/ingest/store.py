@@ -1,26 +1,43 @@
 """Decide what each post means for the folder of posts, then write atomically.
 
-A post's file name is `DATE-SLUG.md`, built from its date and headline: the
-same story found again has the same name. `plan_writes` compares every post
-with what is on disk and returns a plan; only `write_plan` touches files.
+A story is known by its body: every post the converter writes carries a
+`Story:` line, a hash of the body it was made from. So the same story found
+again, under a corrected headline or another date, updates its post instead
+of adding one; a different story under the same headline on the same day
+becomes a second post (`-2`); and a post renamed by hand is still found.
+
+The folder also holds two lists the converter keeps:
+
+- `imported.tsv`: every story it has written a post for. A story listed
+  there whose post is gone was deleted on purpose: it moves to
+- `removed.tsv`: stories no import brings back. An editor undeletes one by
+  deleting its line.
+
+`plan_writes` compares every post with what is on disk and returns a plan;
+only `write_posts` and `save_lists` touch files.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from .enrich import Post
 from .render import is_hand_edited, render_post, without_modified
 
-_SLUG_LINE = re.compile(r"^Slug: *(.+?) *$", re.MULTILINE)
+_HEADER_LINE = re.compile(r"^(Slug|Story|Date|Date-Given): *(.*?) *$", re.MULTILINE)
 
 # What happened to each post; the summary line counts them in this order.
-OUTCOMES = ("new", "updated", "unchanged", "duplicate", "kept", "rejected")
+OUTCOMES = ("new", "updated", "unchanged", "duplicate", "kept", "deleted", "failed", "rejected")
+IMPORTED, REMOVED = "imported.tsv", "removed.tsv"
+# Two bodies under one headline on one day are one story, corrected, when
+# this share of their words lines up; below it they are two stories.
+SAME_STORY_RATIO = 0.5
 
 
 @dataclass(frozen=True)
@@ -30,16 +47,26 @@ class Planned:
     text: str | None  # what to write, for "new" and "updated"
     post: Post
     note: str = ""
+    replaces: Path | None = None  # the story's old file, when its name changed
 
 
 @dataclass(frozen=True)
 class OnDisk:
     text: str
-    slug: str | None
+    slug: str | None = None
+    story: str | None = None
+    date: str | None = None
+    date_given: bool = False
 
 
-def post_filename(post: Post) -> str:
-    return f"{post.date.isoformat()}-{post.slug}.md"
+def post_filename(day: date, slug: str) -> str:
+    return f"{day.isoformat()}-{slug}.md"
+
+
+def parse_on_disk(text: str) -> OnDisk:
+    header = dict(_HEADER_LINE.findall(text.partition("\n\n")[0]))
+    return OnDisk(text, header.get("Slug") or None, header.get("Story") or None,
+                  header.get("Date") or None, header.get("Date-Given") == "yes")
 
 
 def read_posts(folder: Path) -> dict[str, OnDisk]:
@@ -47,10 +74,22 @@ def read_posts(folder: Path) -> dict[str, OnDisk]:
     posts = {}
     if folder.is_dir():
         for path in sorted(folder.glob("*.md")):
-            text = path.read_text(encoding="utf-8", errors="replace")
-            match = _SLUG_LINE.search(text.partition("\n\n")[0])
-            posts[path.name] = OnDisk(text, match.group(1) if match else None)
+            posts[path.name] = parse_on_disk(path.read_text(encoding="utf-8", errors="replace"))
     return posts
+
+
+def read_list(path: Path) -> dict[str, str]:
+    """A story list: story id -> the rest of its line. `#` starts a comment."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return {}
+    stories = {}
+    for line in text.splitlines():
+        story, _, rest = line.partition("\t")
+        if story.strip() and not story.startswith("#"):
+            stories[story.strip()] = rest
+    return stories
 
 
 def _render(post: Post, slug: str, modified: date | None = None) -> str:
@@ -69,74 +108,181 @@ def _free_slug(base: str, taken: set[str]) -> str:
     return slug
 
 
+def _body(text: str) -> str:
+    return text.partition("\n\n")[2]
+
+
+def same_story(old_text: str, new_text: str) -> bool:
+    """Two posts under one name tell the same story when most of their words line up."""
+    old, new = _body(old_text).split(), _body(new_text).split()
+    return difflib.SequenceMatcher(None, old, new, autojunk=False).ratio() >= SAME_STORY_RATIO
+
+
 def plan_writes(
     posts: list[Post],
     folder: Path,
     on_disk: dict[str, OnDisk],
     today: date,
     force: bool = False,
+    imported: dict[str, str] | None = None,
+    removed: dict[str, str] | None = None,
 ) -> list[Planned]:
-    """One Planned per post, in input order; pure given `on_disk`."""
+    """One Planned per post, in input order; pure given what is on disk."""
+    imported, removed = imported or {}, removed or {}
     taken = {existing.slug for existing in on_disk.values() if existing.slug}
+    by_story: dict[str, str] = {}
+    for name, existing in on_disk.items():
+        if existing.story:
+            by_story.setdefault(existing.story, name)
     planned: list[Planned] = []
     first_seen: dict[str, Post] = {}
+    claimed: set[str] = set()  # files already matched to a story of this import
     for post in posts:
-        name = post_filename(post)
-        path = folder / name
-        if name in first_seen:
-            earlier = first_seen[name]
-            planned.append(
-                Planned("duplicate", path, None, post, f"same story as {earlier.source}:{earlier.line}")
-            )
+        if post.story in first_seen:
+            earlier = first_seen[post.story]
+            planned.append(Planned("duplicate", folder / post_filename(post.date, post.slug), None,
+                                   post, f"same story as {earlier.source}:{earlier.line}"))
             continue
-        first_seen[name] = post
-        existing = on_disk.get(name)
-        if existing is None:
+        first_seen[post.story] = post
+        if post.story in removed:
+            planned.append(Planned("deleted", folder / post_filename(post.date, post.slug), None,
+                                   post, f"listed in {REMOVED}; delete its line to bring it back"))
+            continue
+        name = by_story.get(post.story)
+        if name is None and post.story in imported:
+            planned.append(Planned("deleted", folder / imported[post.story].partition("\t")[0], None,
+                                   post, f"its post was deleted; now listed in {REMOVED}"))
+            continue
+        if name is None:
+            # A post of this name that tells the same story with a corrected
+            # body, or an older post that carries no Story line.
+            candidate = post_filename(post.date, post.slug)
+            existing = on_disk.get(candidate)
+            if (existing and candidate not in claimed and existing.story not in first_seen
+                    and same_story(existing.text, _render(post, existing.slug or post.slug))):
+                name = candidate
+        if name is None:
             slug = _free_slug(post.slug, taken)
             taken.add(slug)
-            planned.append(Planned("new", path, _render(post, slug), post))
+            planned.append(Planned("new", folder / post_filename(post.date, slug), _render(post, slug), post))
             continue
-        slug = existing.slug or post.slug
-        fresh = _render(post, slug)
-        if is_hand_edited(existing.text) and not force:
-            planned.append(Planned("kept", path, None, post, "edited by hand; --force replaces it"))
-        elif without_modified(existing.text) == without_modified(fresh):
-            planned.append(Planned("unchanged", path, None, post))
-        else:
-            planned.append(Planned("updated", path, render_post(post, slug, today), post))
+        claimed.add(name)
+        planned.append(_plan_update(post, folder, name, on_disk[name], today, force))
     return planned
+
+
+def _plan_update(post: Post, folder: Path, name: str, existing: OnDisk, today: date,
+                 force: bool) -> Planned:
+    """The story already has a post: keep its slug (its address), take the new
+    headline and body, and the new date unless an editor gave the old one."""
+    old_path = folder / name
+    if existing.date_given and not post.date_given and existing.date:
+        try:
+            post = replace(post, date=date.fromisoformat(existing.date), date_given=True)
+        except ValueError:
+            pass
+    slug = existing.slug or post.slug
+    path = folder / post_filename(post.date, slug)
+    if is_hand_edited(existing.text) and not force:
+        return Planned("kept", old_path, None, post, "edited by hand; --force replaces it")
+    fresh = _render(post, slug)
+    if path == old_path and without_modified(existing.text) == without_modified(fresh):
+        return Planned("unchanged", path, None, post)
+    moved = path != old_path
+    return Planned("updated", path, render_post(post, slug, today), post,
+                   f"moved from {name}" if moved else "", old_path if moved else None)
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Temporary files a killed run of the converter left (`.NAME.md.XXXX.tmp`)."""
+    stale = sorted(folder.glob(".*.md.*.tmp")) if folder.is_dir() else []
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
 
 
 def write_posts(posts: list[tuple[Path, str]]) -> list[tuple[Path, OSError]]:
     """Write every post atomically; return the ones that failed, with why.
 
-    Each post goes to a temporary file beside its target; one `os.sync()`
-    flushes them all to disk; only then is each renamed into place. A kill
-    at any moment leaves every post either as it was or as it is now, never
-    half-written, and one sync for the batch costs far less than one per file.
+    Each post goes to a temporary file beside its target, then is renamed
+    into place: a kill at any moment leaves every post either as it was or
+    as it is now, never half-written. A temporary file that could not be
+    written whole (a full disk) is removed at once.
     """
-    staged: list[tuple[Path, str]] = []
     failed: list[tuple[Path, OSError]] = []
-    renamed = 0
     folders: set[Path] = set()
-    try:
-        for path, text in posts:
-            try:
-                if path.parent not in folders:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    folders.add(path.parent)
-                handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-                with open(handle, "wb") as stream:
-                    stream.write(text.encode("utf-8"))
-                staged.append((path, temporary))
-            except OSError as error:
-                failed.append((path, error))
-        if staged:
-            os.sync()
-        for path, temporary in staged:
+    for path, text in posts:
+        temporary = None
+        try:
+            if path.parent not in folders:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(path.parent)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            with open(handle, "wb") as stream:
+                stream.write(text.encode("utf-8"))
+            os.chmod(temporary, 0o644)
             os.replace(temporary, path)
-            renamed += 1
-    finally:
-        for _, temporary in staged[renamed:]:
-            Path(temporary).unlink(missing_ok=True)
+        except OSError as error:
+            failed.append((path, error))
+        finally:
+            if temporary is not None and os.path.exists(temporary):
+                os.unlink(temporary)
     return failed
+
+
+def list_text(stories: dict[str, str], heading: str) -> str:
+    lines = [f"# {heading}"] + [f"{story}\t{rest}" for story, rest in sorted(stories.items())]
+    return "\n".join(lines) + "\n"
+
+
+def updated_lists(planned: list[Planned], written: set[Path], imported: dict[str, str],
+                  removed: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """`imported.tsv` and `removed.tsv` after this import: stories whose post
+    was deleted move from the first to the second; posts written join the first."""
+    imported, removed = dict(imported), dict(removed)
+    stories_of: dict[str, set[str]] = {}
+    for story, name in imported.items():
+        stories_of.setdefault(name, set()).add(story)
+    for item in planned:
+        story = item.post.story
+        if item.outcome == "deleted":
+            if story in imported:
+                removed[story] = f"{item.post.date.isoformat()}\t{item.post.title}"
+                del imported[story]
+            continue
+        if item.outcome not in ("unchanged", "kept") and item.path not in written:
+            continue
+        if item.outcome not in ("new", "updated", "unchanged", "kept"):
+            continue
+        # A corrected body gives the story a new id: the old one names the same post.
+        for name in {item.path.name, item.replaces.name if item.replaces else ""}:
+            for old in stories_of.pop(name, set()):
+                imported.pop(old, None)
+        imported[story] = item.path.name
+    return imported, removed
+
+
+def apply_plan(planned: list[Planned], folder: Path, imported: dict[str, str],
+               removed: dict[str, str]) -> tuple[dict[Path, OSError], list[tuple[Path, OSError]]]:
+    """Write the plan's posts, remove the old files of stories that moved, then
+    save both story lists. Returns the posts and the lists that could not be written."""
+    to_write = [(item.path, item.text) for item in planned if item.text is not None]
+    failed = dict(write_posts(to_write))
+    for item in planned:
+        if item.replaces and item.text is not None and item.path not in failed:
+            item.replaces.unlink(missing_ok=True)
+    written = {path for path, _ in to_write if path not in failed}
+    imported, removed = updated_lists(planned, written, imported, removed)
+    lists = [(folder / IMPORTED, list_text(
+        imported, "Stories the converter has written a post for (kept by the converter)"))]
+    if removed:
+        lists.append((folder / REMOVED, list_text(
+            removed, "Stories no import brings back; delete a line to undelete its story")))
+    return failed, write_posts([(path, text) for path, text in lists if _differs(path, text)])
+
+
+def _differs(path: Path, text: str) -> bool:
+    try:
+        return path.read_text(encoding="utf-8") != text
+    except OSError:
+        return True

@@ -1,0 +1,138 @@
+"""The README's commands in any order, on a copy of the project, end where a clean build would.
+
+Each test copies the project's tracked files into a scratch folder (sharing
+this checkout's .venv) and runs the real `make` targets there.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import pickle
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from test_quality import differing_files
+
+pytestmark = pytest.mark.site
+
+
+def project_copy(where: Path) -> Path:
+    """The project's files (tracked, or new and not ignored) with this checkout's .venv."""
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT,
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        source, target = ROOT / name, where / name
+        if source.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(source.read_bytes())
+    (where / ".venv").symlink_to(ROOT / ".venv")
+    return where
+
+
+def make(project: Path, *targets: str, **env: str) -> subprocess.CompletedProcess:
+    done = subprocess.run(["make", "-s", *targets], cwd=project, capture_output=True, text=True,
+                          env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600", "COLUMNS": "500", **env})
+    return done
+
+
+def ok(done: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
+    assert done.returncode == 0, done.stdout[-1500:] + done.stderr[-1500:]
+    return done
+
+
+@pytest.fixture(scope="module")
+def clean_html(tmp_path_factory) -> Path:
+    """`make html` on a fresh copy: what every sequence below must end as."""
+    project = project_copy(tmp_path_factory.mktemp("clean"))
+    ok(make(project, "html"))
+    return project / "output"
+
+
+def test_publish_after_html_and_html_after_publish_both_build(tmp_path, clean_html):
+    project = project_copy(tmp_path)
+    ok(make(project, "html"))
+    published = ok(make(project, "publish", SITEURL="https://example.org/digest"))
+    assert "Traceback" not in published.stderr
+    assert 'href="https://example.org/digest/' in (project / "output/index.html").read_text()
+    ok(make(project, "html"))
+    assert differing_files(project / "output", clean_html) == []
+
+
+def test_publish_from_clean_then_html_leaves_no_broken_cache(tmp_path, clean_html):
+    project = project_copy(tmp_path)
+    ok(make(project, "clean"))
+    published = ok(make(project, "publish"))
+    assert "Could not save" not in published.stdout + published.stderr
+    for cache in (project / "cache").rglob("*Readers"):
+        assert cache.stat().st_size > 0, cache
+    ok(make(project, "html"))
+    ok(make(project, "html"))
+    assert differing_files(project / "output", clean_html) == []
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "other version"])
+def test_a_damaged_content_cache_is_dropped_with_one_warning(tmp_path, clean_html, damage):
+    project = project_copy(tmp_path)
+    ok(make(project, "html"))
+    cache = project / "cache/html/ArticlesGenerator-Readers"
+    if damage == "truncated":
+        cache.write_bytes(cache.read_bytes()[:100])
+    elif damage == "garbage":
+        cache.write_bytes(b"\x00not a pickle at all")
+    else:
+        cache.write_bytes(pickle.dumps({"version": (0, "3.0", (2, 7)), "data": {}}))
+    rebuilt = ok(make(project, "html"))
+    warnings = [line for line in rebuilt.stdout.splitlines() if "ArticlesGenerator-Readers" in line]
+    assert len(warnings) == 1 and "starting without it" in warnings[0]
+    assert differing_files(project / "output", clean_html) == []
+    assert "starting without it" not in ok(make(project, "html")).stdout  # saved afresh
+
+
+@pytest.mark.parametrize("ledger", ["[]", '{"format": 2, "pages": {"index.html": 7}}', "{trunc"])
+def test_a_damaged_ledger_is_dropped_with_one_warning(tmp_path, clean_html, ledger):
+    project = project_copy(tmp_path)
+    ok(make(project, "html"))
+    (project / "cache/html/newsroom-pages.json").write_text(ledger)
+    (project / "output/index.html").write_text("stale")
+    rebuilt = ok(make(project, "html"))
+    assert sum("newsroom-pages.json" in line for line in rebuilt.stdout.splitlines()) == 1
+    assert differing_files(project / "output", clean_html) == []
+
+
+def test_a_page_overwritten_since_the_last_build_is_rendered_again(tmp_path, clean_html):
+    """The ledger vouches for a file only while it is the file the build left."""
+    project = project_copy(tmp_path)
+    ok(make(project, "html"))
+    page = next((project / "output").glob("20*/*/*/*/index.html"))
+    page.write_text(page.read_text().replace("News Digest", "Stale Digest"))
+    ok(make(project, "html"))
+    assert differing_files(project / "output", clean_html) == []
+
+
+def fragment_urls(output: Path) -> list[str]:
+    """The story URL each search fragment holds (fragments are gzipped JSON)."""
+    urls = []
+    for fragment in sorted((output / "pagefind/fragment").iterdir()):
+        text = gzip.decompress(fragment.read_bytes()).decode("utf-8").removeprefix("pagefind_dcd")
+        urls.append(json.loads(text)["url"])
+    return urls
+
+
+def test_a_removed_storys_text_leaves_the_search_index(tmp_path):
+    project = project_copy(tmp_path)
+    ok(make(project, "html"))
+    before = fragment_urls(project / "output")
+    removed = sorted((project / "content/articles").glob("*.md"))[0]
+    url = "/" + removed.stem[:10].replace("-", "/") + "/" + removed.stem[11:] + "/"
+    assert url in before
+    (project / "content/raw").rename(project / "raw-aside")  # so no dump brings it back
+    removed.unlink()
+    ok(make(project, "html"))
+    after = fragment_urls(project / "output")
+    assert url not in after
+    assert sorted(after) == sorted(u for u in before if u != url)
