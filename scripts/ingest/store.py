@@ -178,7 +178,7 @@ def _plan_update(post: Post, folder: Path, name: str, existing: OnDisk, today: d
     old_path = folder / name
     if existing.date_given and not post.date_given and existing.date:
         try:
-            post = replace(post, date=date.fromisoformat(existing.date), date_given=True)
+            post = replace(post, date=date.fromisoformat(existing.date), date_given=True, markdown="")
         except ValueError:
             pass
     slug = existing.slug or post.slug
