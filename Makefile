@@ -25,9 +25,9 @@ venv: $(STAMP)
 convert: $(STAMP)  ## convert content/raw into content/articles (rejected dumps are reported, the rest still build)
 	$(BIN)/python scripts/convert_articles.py content/raw --output content/articles || [ $$? -eq 1 ]
 
-html: convert  ## convert, build output/ and index it for search
-	$(BIN)/pelican content -s $(CONF) -o $(OUTPUT)
-	$(BIN)/python scripts/search_index.py $(OUTPUT)
+html: convert  ## convert, build output/ and index it for search (non-zero if a post was left out)
+	$(BIN)/pelican content -s $(CONF) -o $(OUTPUT); built=$$?; \
+	$(BIN)/python scripts/search_index.py $(OUTPUT) && exit $$built
 
 serve: $(STAMP)  ## serve output/ on 127.0.0.1:8000
 	$(BIN)/pelican --listen -s $(CONF) -o $(OUTPUT) -b $(HOST) -p $(PORT)
@@ -35,7 +35,7 @@ serve: $(STAMP)  ## serve output/ on 127.0.0.1:8000
 devserver: convert  ## rebuild on every change and serve
 	$(BIN)/pelican content -s $(CONF) -o $(OUTPUT) --autoreload --listen -b $(HOST) -p $(PORT)
 
-publish: convert  ## build for the web: absolute URLs and feeds from SITEURL (make publish SITEURL=https://...)
+publish: convert  ## build for the web (make publish SITEURL=https://...); fails if a post was left out
 	SITEURL="$(SITEURL)" $(BIN)/pelican content -s $(PUBLISHCONF) -o $(OUTPUT)
 	$(BIN)/python scripts/search_index.py $(OUTPUT)
 

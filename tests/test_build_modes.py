@@ -10,6 +10,7 @@ import gzip
 import json
 import os
 import pickle
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -29,7 +30,7 @@ def project_copy(where: Path) -> Path:
         source, target = ROOT / name, where / name
         if source.is_file():
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(source.read_bytes())
+            shutil.copy2(source, target)  # times kept: make sees the shared .venv as up to date
     (where / ".venv").symlink_to(ROOT / ".venv")
     return where
 
@@ -136,3 +137,18 @@ def test_a_removed_storys_text_leaves_the_search_index(tmp_path):
     after = fragment_urls(project / "output")
     assert url not in after
     assert sorted(after) == sorted(u for u in before if u != url)
+
+
+def test_a_bad_post_fails_make_html_with_a_last_line_yet_the_rest_is_built(tmp_path, clean_html):
+    project = project_copy(tmp_path)
+    bad = ROOT / "tests/fixtures/hand_written/bad_date.md"
+    (project / "content/articles/bad_date.md").write_bytes(bad.read_bytes())
+    built = make(project, "html")
+    assert built.returncode != 0
+    lines = [line.strip() for line in built.stdout.splitlines() if line.strip()]
+    assert "1 post left out of the site (see the errors above); the rest is built" in lines[-1]
+    assert any("articles/bad_date.md: Date 'yesterday' is not a date" in line for line in lines)
+    assert "Traceback" not in built.stdout + built.stderr
+    assert differing_files(project / "output", clean_html) == []  # every good story, search included
+    published = make(project, "publish")
+    assert published.returncode != 0

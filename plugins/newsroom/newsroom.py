@@ -176,14 +176,30 @@ _LEFT_OUT_FILTER = LeftOutFilter()
 
 
 class PostsLeftOut(Exception):
-    """Pelican's command line logs this as the build's last line and exits with `exitcode`."""
+    """Pelican's command line logs this as the build's last line and exits with
+    `exitcode`; its devserver logs it and goes on watching."""
 
     exitcode = 1
+
+
+class _NoTracebackForLeftOut(logging.Filter):
+    """Pelican's command line logs every exception that ends a build with its
+    traceback; a post left out is the editor's to fix, not a crash."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, PostsLeftOut):
+            record.msg, record.args, record.exc_info, record.exc_text = "%s", (str(error),), None, None
+        return True
+
+
+_QUIET_LEFT_OUT = _NoTracebackForLeftOut()
 
 
 def start_build(pelican_object) -> None:
     LEFT_OUT.clear()
     logging.getLogger("pelican.generators").addFilter(_LEFT_OUT_FILTER)
+    logging.getLogger("pelican").addFilter(_QUIET_LEFT_OUT)
 
 
 def leave_out_clashes(generator) -> None:
