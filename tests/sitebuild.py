@@ -18,7 +18,11 @@ def build_site(articles: list[Path], workdir: Path, config: Path = ROOT / "pelic
     content = workdir / "content"
     (content / "articles").mkdir(parents=True, exist_ok=True)
     for post in articles:
-        shutil.copy(post, content / "articles" / post.name)
+        target = content / "articles" / post.name
+        # Copied only when it changed, with its time: a rebuild sees unchanged
+        # posts as unchanged, as Pelican's reader cache does in `make html`.
+        if not target.exists() or target.read_bytes() != post.read_bytes():
+            shutil.copy2(post, target)
     shutil.copytree(ROOT / "content" / "pages", content / "pages", dirs_exist_ok=True)
     output = workdir / "output"
     settings = read_settings(

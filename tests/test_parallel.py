@@ -46,3 +46,26 @@ def test_a_failing_worker_pool_falls_back_to_one_core_with_a_warning(tmp_path, c
         fallback = build_site(posts, tmp_path / "fallback", override={"PARALLEL_READ_MIN_FILES": 1})
     assert "converting on one core instead (BrokenProcessPool: a worker died)" in caplog.text
     assert differing_files(one_core, fallback) == []
+
+
+def test_the_build_after_a_parallel_build_converts_nothing(tmp_path, caplog, monkeypatch):
+    """Parallel conversion fills the reader cache, and the cache is saved: the
+    next build reads every story from it instead of converting them all again."""
+    from newsroom.reader import SiteMarkdownReader
+
+    # One story fewer than the other tests: Pelican's log filter drops a line
+    # this process has logged before, and this count must show.
+    posts = convert_corpus(tmp_path / "posts")[1:]
+    cached = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "PARALLEL_READ_MIN_FILES": 1}
+    with caplog.at_level(logging.INFO, logger="newsroom.parallel"):
+        build_site(posts, tmp_path / "work", override=cached)
+    assert f"converted {len(posts)} articles on" in caplog.text
+
+    reads = []
+    original = SiteMarkdownReader.read
+    monkeypatch.setattr(SiteMarkdownReader, "read", lambda self, path: reads.append(path) or original(self, path))
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="newsroom.parallel"):
+        build_site(posts, tmp_path / "work", override=cached)
+    assert "converted" not in caplog.text
+    assert [path for path in reads if "/articles/" in path] == []
