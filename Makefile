@@ -29,11 +29,13 @@ html: convert  ## convert, build output/ and index it for search (non-zero if a 
 	$(BIN)/pelican content -s $(CONF) -o $(OUTPUT); built=$$?; \
 	$(BIN)/python scripts/search_index.py $(OUTPUT) && exit $$built
 
-serve: $(STAMP)  ## serve output/ on 127.0.0.1:8000
-	$(BIN)/pelican --listen -s $(CONF) -o $(OUTPUT) -b $(HOST) -p $(PORT)
+serve: $(STAMP)  ## serve output/ on 127.0.0.1:8000 as a static host would (404.html for missing pages)
+	$(BIN)/python scripts/serve.py $(OUTPUT) --host $(HOST) --port $(PORT)
 
 devserver: convert  ## rebuild on every change and serve
-	$(BIN)/pelican content -s $(CONF) -o $(OUTPUT) --autoreload --listen -b $(HOST) -p $(PORT)
+	$(BIN)/pelican content -s $(CONF) -o $(OUTPUT) --autoreload & pelican=$$!; \
+	trap 'kill $$pelican 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python scripts/serve.py $(OUTPUT) --host $(HOST) --port $(PORT)
 
 publish: convert  ## build for the web (make publish SITEURL=https://...); fails if a post was left out
 	SITEURL="$(SITEURL)" $(BIN)/pelican content -s $(PUBLISHCONF) -o $(OUTPUT)
