@@ -8,42 +8,16 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import pickle
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
+from project import make, ok, project_copy
 from test_quality import differing_files
 
 pytestmark = pytest.mark.site
-
-
-def project_copy(where: Path) -> Path:
-    """The project's files (tracked, or new and not ignored) with this checkout's .venv."""
-    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT,
-                            capture_output=True, check=True).stdout.decode().split("\0")
-    for name in filter(None, listed):
-        source, target = ROOT / name, where / name
-        if source.is_file():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)  # times kept: make sees the shared .venv as up to date
-    (where / ".venv").symlink_to(ROOT / ".venv")
-    return where
-
-
-def make(project: Path, *targets: str, **env: str) -> subprocess.CompletedProcess:
-    done = subprocess.run(["make", "-s", *targets], cwd=project, capture_output=True, text=True,
-                          env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600", "COLUMNS": "500", **env})
-    return done
-
-
-def ok(done: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
-    assert done.returncode == 0, done.stdout[-1500:] + done.stderr[-1500:]
-    return done
 
 
 @pytest.fixture(scope="module")

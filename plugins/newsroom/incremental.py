@@ -50,6 +50,9 @@ _WRITERS: list = []
 # If a template starts to use one of these, remove it from this set.
 UNUSED_KWARGS = frozenset({"all_articles", "dates", "blog", "page_name"})
 _SCALARS = (str, int, float, bool, type(None))
+# Where the project lies on disk, not what its pages show (the theme's and the
+# plugins' files are hashed): a checkout moved elsewhere keeps its ledger.
+_WHERE_SETTINGS = frozenset({"PATH", "OUTPUT_PATH", "CACHE_PATH", "THEME", "PLUGIN_PATHS"})
 
 
 def _digest(value) -> str:
@@ -127,7 +130,7 @@ class IncrementalWriter(Writer):
         super().__init__(output_path, settings)
         cache = Path(self.settings.get("CACHE_PATH", "cache"))
         self.ledger_path = cache / LEDGER
-        self.previous = read_ledger(self.ledger_path, os.path.abspath(self.output_path))
+        self.previous = read_ledger(self.ledger_path, self._output_from_cache())
         self.journal_path = cache / JOURNAL
         self.suspect = read_journal(self.journal_path)
         self.journal = None
@@ -137,6 +140,11 @@ class IncrementalWriter(Writer):
         self._everything_key: str | None = None
         self.rendered = self.skipped = 0
         _WRITERS[:] = [self]  # the one writer of this build, saved when it ends
+
+    def _output_from_cache(self) -> str:
+        """The output folder as seen from the cache folder: the ledger describes
+        that folder only, and stays true when the whole project moves."""
+        return os.path.relpath(self.output_path, self.ledger_path.parent)
 
     # ---- fingerprints ----------------------------------------------------
 
@@ -173,7 +181,7 @@ class IncrementalWriter(Writer):
         if self._site_key is None:
             settings = sorted(
                 (k, repr(v)) for k, v in self.settings.items()
-                if isinstance(v, (*_SCALARS, list, tuple, dict))
+                if isinstance(v, (*_SCALARS, list, tuple, dict)) and k not in _WHERE_SETTINGS
             )
             plugins = [_hash_tree(Path(p)) for p in self.settings.get("PLUGIN_PATHS", [])]
             self._site_key = _digest([
@@ -308,8 +316,7 @@ class IncrementalWriter(Writer):
     def save(self) -> None:
         """Keep this build's fingerprints for the next one (written atomically)."""
         removed = self.remove_stale()
-        ledger = {"format": LEDGER_FORMAT, "output": os.path.abspath(self.output_path),
-                  "pages": self.current}
+        ledger = {"format": LEDGER_FORMAT, "output": self._output_from_cache(), "pages": self.current}
         write_atomically(self.ledger_path, json.dumps(ledger, sort_keys=True).encode("utf-8"))
         if self.journal is not None:
             self.journal.close()
