@@ -41,7 +41,8 @@ publish: convert  ## build for the web (make publish SITEURL=https://...); fails
 	SITEURL="$(SITEURL)" $(BIN)/pelican content -s $(PUBLISHCONF) -o $(OUTPUT)
 	$(BIN)/python scripts/search_index.py $(OUTPUT)
 
-test: $(STAMP)  ## run the test suite
+test: $(STAMP)  ## lint, then run the test suite
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 node_modules/.installed: package.json package-lock.json

@@ -227,8 +227,10 @@ def format_table(summary: dict, articles: int) -> str:
          "", ""),
         ("output files", f"{ours['files']['median']:.0f}", f"{summary['pelican']['files']['median']:.0f}",
          f"{summary['hugo']['files']['median']:.0f}"),
-        ("output size", f"{ours['bytes']['median'] / 2**20:.0f} MB ({ours['bytes']['median'] / articles / 1024:.1f} KB/article)",
-         f"{summary['pelican']['bytes']['median'] / 2**20:.0f} MB", f"{summary['hugo']['bytes']['median'] / 2**20:.0f} MB"),
+        ("output size",
+         f"{ours['bytes']['median'] / 2**20:.0f} MB ({ours['bytes']['median'] / articles / 1024:.1f} KB/article)",
+         f"{summary['pelican']['bytes']['median'] / 2**20:.0f} MB",
+         f"{summary['hugo']['bytes']['median'] / 2**20:.0f} MB"),
     ]
     ratio = cold / summary["pelican"]["cold_s"]["median"]
     lines = [f"| {articles:,} articles | ours | bare Pelican | Hugo |", "|---|---|---|---|"]

@@ -17,7 +17,7 @@ import sys
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -80,7 +80,7 @@ def today() -> date:
     """Today, or the day SOURCE_DATE_EPOCH names, for reproducible `Modified` dates."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
     return date.today()
 
 
@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         errors += [f"{path}: cannot write: {error.strerror}" for path, error in failed.items()]
         errors += [f"{path}: cannot write: {error.strerror}" for path, error in list_errors]
     outcomes = ["failed" if item.path in failed else item.outcome for item in planned]
-    for item, outcome in zip(planned, outcomes):
+    for item, outcome in zip(planned, outcomes, strict=True):
         newly_deleted = outcome == "deleted" and item.post.story not in removed
         if args.verbose or outcome == "kept" or newly_deleted:
             note = f" ({item.note})" if item.note else ""

@@ -36,7 +36,10 @@ def pages_to_check(site: Path) -> dict[str, str]:
     article = min(site.glob("[0-9]*/[0-9]*/[0-9]*/*/index.html"))
     month = min(site.glob("[0-9]*/[0-9]*/index.html"))
     tag = min(site.glob("tag/*/index.html"))
-    relative = lambda path: "/" + path.parent.relative_to(site).as_posix() + "/"
+
+    def relative(path: Path) -> str:
+        return "/" + path.parent.relative_to(site).as_posix() + "/"
+
     return {
         "front page": "/",
         "article": relative(article),
@@ -82,7 +85,8 @@ def audit(url: str) -> dict[str, int]:
     failing = [
         f"  {audit['id']}: {audit['title']}"
         for audit in data["audits"].values()
-        if audit.get("score") is not None and audit["score"] < 1 and audit.get("scoreDisplayMode") in ("binary", "numeric")
+        if audit.get("score") is not None and audit["score"] < 1
+        and audit.get("scoreDisplayMode") in ("binary", "numeric")
     ]
     if failing:
         print(f"{url}: audits below full score:\n" + "\n".join(failing), file=sys.stderr)

@@ -6,10 +6,9 @@ import logging
 import shutil
 from pathlib import Path
 
+from conftest import ROOT
 from pelican import Pelican
 from pelican.settings import read_settings
-
-from conftest import ROOT
 
 
 def build_site(articles: list[Path], workdir: Path, config: Path = ROOT / "pelican.conf.py",

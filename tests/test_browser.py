@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-
 from conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser

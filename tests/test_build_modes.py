@@ -12,7 +12,6 @@ import pickle
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 from project import make, ok, project_copy
 from test_quality import differing_files

@@ -1,7 +1,6 @@
 """Cleaning an article: caption and credit apart, subheads, nothing else dropped."""
 
 import pytest
-
 from conftest import SEED
 from ingest.clean import clean_article, is_subhead, split_caption_credit
 from ingest.dump import decode_dump, split_articles

@@ -5,7 +5,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import BAD_DUMPS, DUMPS, FIXTURES, ROOT, SEED, body_of, header_of, read_posts
 
 
@@ -56,7 +55,8 @@ def test_second_run_leaves_every_post_untouched(convert, seed_copy, tmp_path):
     mtimes = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
     code, stdout, _ = convert(seed_copy, "--output", out)
     assert code == 0
-    assert stdout.strip().endswith(f"0 new, 0 updated, 2 unchanged, 0 duplicate, 0 kept, 0 deleted, 0 failed, 0 rejected ({out})")
+    assert stdout.strip().endswith(
+        f"0 new, 0 updated, 2 unchanged, 0 duplicate, 0 kept, 0 deleted, 0 failed, 0 rejected ({out})")
     assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == mtimes
 
 
@@ -96,7 +96,8 @@ def test_changed_story_is_updated_with_a_modified_date(convert, seed_copy, tmp_p
     code, stdout, _ = convert(seed_copy, "--output", out)
     assert "0 new, 1 updated, 1 unchanged" in stdout
     posts = {name: header_of(text) for name, text in read_posts(out).items()}
-    assert posts["2024-04-17-russian-missile-experts-flew-to-iran-amid-clashes-with-israel.md"]["Modified"] == "2026-01-01"
+    russian = posts["2024-04-17-russian-missile-experts-flew-to-iran-amid-clashes-with-israel.md"]
+    assert russian["Modified"] == "2026-01-01"
     # The updated post is ours again: a third run leaves it alone.
     _, stdout, _ = convert(seed_copy, "--output", out)
     assert "0 updated, 2 unchanged" in stdout
@@ -147,7 +148,10 @@ def test_bad_inputs_get_one_line_errors_and_the_rest_still_converts(convert, see
 
 def test_command_line_never_shows_a_traceback_and_exits_2_on_usage_errors(tmp_path):
     script = ROOT / "scripts" / "convert_articles.py"
-    run = lambda *a: subprocess.run([sys.executable, script, *a], capture_output=True, text=True, cwd=tmp_path)
+
+    def run(*args):
+        return subprocess.run([sys.executable, script, *args], capture_output=True, text=True, cwd=tmp_path)
+
     bad = run(str(BAD_DUMPS), "--output", str(tmp_path / "posts"))
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
     usage = run("--date", "08/04/2025")

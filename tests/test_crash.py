@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from project import MAKE_ENV, make, make_command, ok, project_copy
 from test_build_modes import fragment_urls
 from test_quality import differing_files

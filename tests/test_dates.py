@@ -3,7 +3,6 @@
 from datetime import date
 
 import pytest
-
 from ingest.dates import find_dates, resolve_date
 
 

@@ -1,7 +1,6 @@
 """Reading dumps and finding the articles in them."""
 
 import pytest
-
 from conftest import SEED
 from ingest.dump import DumpError, decode_dump, split_articles
 

@@ -5,7 +5,6 @@ from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from ingest.clean import Article, Block
 from ingest.enrich import RejectedArticle, enrich_article, make_slug, summarize
 from test_entities import seed_posts
@@ -27,10 +26,9 @@ def test_make_slug_is_ascii_lower_case_and_stable(title, slug):
 
 @given(st.text(max_size=60))
 def test_slugs_match_what_pelican_itself_computes(title):
+    from ingest.enrich import slugify
     from pelican.settings import DEFAULT_CONFIG
     from pelican.utils import slugify as pelican_slugify
-
-    from ingest.enrich import slugify
 
     assert slugify(title) == pelican_slugify(title, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
 

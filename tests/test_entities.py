@@ -1,12 +1,11 @@
 """Tags: the named entities a story is about."""
 
 import pytest
-
+from conftest import SEED
 from ingest.clean import clean_article
 from ingest.dump import decode_dump, split_articles
 from ingest.enrich import enrich_article
 from ingest.entities import find_mentions, salient_entities
-from conftest import SEED
 
 
 def seed_posts():
@@ -57,7 +56,8 @@ def test_surname_mentions_count_toward_the_full_name():
 
 
 def test_a_name_seen_once_outside_the_lead_is_not_salient():
-    text = "Markets rose.\nA trader, Jane Miller, said so.\nPrices went up.\nFrance, Italy and Spain agreed. France, Italy and Spain signed."
+    text = ("Markets rose.\nA trader, Jane Miller, said so.\nPrices went up.\n"
+            "France, Italy and Spain agreed. France, Italy and Spain signed.")
     names = [name for name, _ in tags(text)]
     assert "Jane Miller" not in names
     assert {"France", "Spain"} <= set(names)

@@ -9,7 +9,6 @@ from pathlib import Path
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import FIXTURES, SEED
 from sitebuild import build_site
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import convert_corpus
 from sitebuild import build_site
 from test_quality import differing_files

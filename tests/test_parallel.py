@@ -7,7 +7,6 @@ from concurrent.futures.process import BrokenProcessPool
 
 import newsroom.parallel
 import pytest
-
 from conftest import convert_corpus
 from sitebuild import build_site
 from test_quality import differing_files

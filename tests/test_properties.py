@@ -2,7 +2,6 @@
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from ingest.clean import clean_article
 from ingest.dump import DumpError, decode_dump, split_articles
 
@@ -24,8 +23,13 @@ def dumps(draw):
     articles = []
     for _ in range(draw(st.integers(1, 4))):
         articles.append((draw(headline), draw(caption), draw(noise), draw(st.lists(paragraph, min_size=1, max_size=8))))
-    blank = lambda: "\n" * draw(st.integers(2, 3))
-    trailing = lambda: draw(st.sampled_from(["", " ", "  ", "\u00a0"]))
+
+    def blank():
+        return "\n" * draw(st.integers(2, 3))
+
+    def trailing():
+        return draw(st.sampled_from(["", " ", "  ", "\u00a0"]))
+
     chunks = []
     for title, cap, (code, number), paragraphs in articles:
         caps = [cap, cap] if cap else []

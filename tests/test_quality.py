@@ -6,12 +6,10 @@ import filecmp
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import feedparser
 import pytest
-
 from conftest import convert_corpus, require_tool
 
 pytestmark = pytest.mark.site

@@ -6,9 +6,8 @@ import markdown
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pelican.settings import DEFAULT_CONFIG
-
 from ingest.render import escape_markdown, is_hand_edited, metadata_value, without_modified
+from pelican.settings import DEFAULT_CONFIG
 
 
 class Elements(HTMLParser):

@@ -9,7 +9,6 @@ import urllib.error
 import urllib.request
 
 import pytest
-
 from conftest import ROOT
 
 SERVE = ROOT / "scripts" / "serve.py"

@@ -35,11 +35,11 @@ from pathlib import Path
 import pelican
 from markupsafe import escape
 from pelican import signals
-
-from .caches import write_atomically
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 from pelican.writers import Writer
+
+from .caches import write_atomically
 
 log = logging.getLogger(__name__)
 LEDGER = "newsroom-pages.json"

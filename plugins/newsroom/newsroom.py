@@ -22,8 +22,8 @@ from xml.sax.saxutils import escape
 
 from pelican import signals
 
-from .incremental import provide_writer, save_ledger
 from .caches import make_caches_durable, write_atomically
+from .incremental import provide_writer, save_ledger
 from .ordering import order_stories
 from .parallel import convert_on_every_core
 from .reader import LEFT_OUT, LeftOutFilter, use_site_reader

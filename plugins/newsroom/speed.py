@@ -18,18 +18,18 @@ import calendar
 import gc
 import logging
 import os
-from datetime import datetime
 from collections import defaultdict
+from datetime import datetime
 from itertools import groupby
 from operator import attrgetter
 
 import pelican
-from pelican.generators import ArticlesGenerator
-from pelican.writers import FileOverwriteFailedError
 from pelican.contents import Article, Content, Page
+from pelican.generators import ArticlesGenerator
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import SafeDatetime, posixize_path
 from pelican.utils import strftime as pelican_strftime
+from pelican.writers import FileOverwriteFailedError
 
 from .patching import patch
 

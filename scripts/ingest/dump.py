@@ -118,7 +118,7 @@ def _looks_like_header(between: list[str]) -> bool:
     noise_at = [i for i, text in enumerate(between) if is_noise(text)]
     if noise_at:
         return noise_at == list(range(noise_at[0], len(between)))
-    pairs = zip(between[::2], between[1::2])
+    pairs = zip(between[::2], between[1::2], strict=False)  # an odd count fails below
     return len(between) % 2 == 0 and all(a == b for a, b in pairs)
 
 

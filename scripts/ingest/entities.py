@@ -27,7 +27,7 @@ def _uppercase_class() -> str:
         c for c in range(0x370, 0x2000) if chr(c).isupper()
     ]
     ranges, start = [], codes[0]
-    for previous, code in zip(codes, codes[1:] + [None]):
+    for previous, code in zip(codes, codes[1:] + [None], strict=True):
         if code != previous + 1:
             ranges.append(re.escape(chr(start)) + ("-" + re.escape(chr(previous)) if previous > start else ""))
             start = code
