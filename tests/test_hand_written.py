@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import re
+import tomllib
 from pathlib import Path
 
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-from conftest import FIXTURES, SEED
+from conftest import FIXTURES, ROOT, SEED
 from sitebuild import build_site
 
 pytestmark = pytest.mark.site
@@ -94,7 +95,7 @@ def assert_inert(html: str, where: str) -> None:
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("hostile")
-    posts = seed_posts(tmp_path) + [HAND_WRITTEN / "hostile.md"]
+    posts = seed_posts(tmp_path) + [HAND_WRITTEN / "hostile.md", HAND_WRITTEN / "no_letters.md"]
     return build_site(posts, tmp_path / "site")
 
 
@@ -134,6 +135,10 @@ def test_tags_and_desks_without_letters_never_make_an_empty_address(hostile_site
     sitemap = (hostile_site / "sitemap.xml").read_text(encoding="utf-8")
     assert "/tag/<" not in sitemap and "/tag/</loc>" not in sitemap
     assert (hostile_site / "tag/fish-chips/index.html").is_file()
+    assert (hostile_site / "tag/harbours/index.html").is_file()
+    fallback = tomllib.loads((ROOT / "scripts/ingest/data/desks.toml").read_text())["fallback"]
+    desk = (hostile_site / "category" / fallback.lower() / "index.html").read_text(encoding="utf-8")
+    assert "Harbour Fees Rise" in desk  # a desk without letters: the story goes to the fallback desk
     assert (hostile_site / "tag/alert4/index.html").is_file()
     soup = BeautifulSoup((hostile_site / "tag/alert4/index.html").read_text(), "html.parser")
     assert soup.h1.get_text() == "<script>alert(4)</script>"
