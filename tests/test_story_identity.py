@@ -198,3 +198,20 @@ def test_a_full_disk_writes_no_empty_files_and_counts_only_what_was_written(
 def test_the_seed_converts_as_before(convert, tmp_path):
     _, stdout, _ = convert(SEED, "--output", tmp_path)
     assert "2 new" in stdout
+
+
+def test_a_post_from_before_story_lines_gets_one_without_an_updated_date(convert, seed_copy, tmp_path):
+    from ingest.render import HASH_KEY, content_hash, split_hash
+
+    out = tmp_path / "posts"
+    convert(seed_copy, "--output", out)
+    for path in out.glob("*.md"):  # as the converter wrote posts before they carried `Story:`
+        _, text = split_hash(path.read_text(encoding="utf-8"))
+        header, body = text.split("\n\n", 1)
+        header = "\n".join(line for line in header.splitlines() if not line.startswith("Story:")) + "\n"
+        path.write_text(f"{header}{HASH_KEY}: {content_hash(header + chr(10) + body)}\n\n{body}", encoding="utf-8")
+    (out / "imported.tsv").unlink()
+    _, stdout, _ = convert(seed_copy, "--output", out)
+    assert "0 new, 2 updated" in stdout
+    for text in read_posts(out).values():
+        assert "Story" in header_of(text) and "Modified" not in header_of(text)

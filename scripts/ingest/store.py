@@ -189,6 +189,10 @@ def _plan_update(post: Post, folder: Path, name: str, existing: OnDisk, today: d
     if path == old_path and without_modified(existing.text) == without_modified(fresh):
         return Planned("unchanged", path, None, post)
     moved = path != old_path
+    if existing.story is None:
+        # A post from before posts carried their Story line: given one now,
+        # without an "Updated" date its readers would take for a correction.
+        return Planned("updated", path, fresh, post, "Story line added", old_path if moved else None)
     return Planned("updated", path, render_post(post, slug, today), post,
                    f"moved from {name}" if moved else "", old_path if moved else None)
 
