@@ -70,10 +70,9 @@ def _hash_tree(folder: Path) -> list[tuple[str, str]]:
 
 
 def _valid_entry(entry) -> bool:
-    files = entry.get("files") if isinstance(entry, dict) else None
-    return (isinstance(entry.get("key") if isinstance(entry, dict) else None, str)
-            and isinstance(files, dict)
-            and all(isinstance(name, str) and isinstance(stat, list) for name, stat in files.items()))
+    return (isinstance(entry, dict) and isinstance(entry.get("key"), str)
+            and isinstance(entry.get("files"), dict)
+            and all(isinstance(stamp, list) for stamp in entry["files"].values()))
 
 
 def read_ledger(path: Path, output: str) -> dict[str, dict]:

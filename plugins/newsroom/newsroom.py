@@ -7,6 +7,9 @@
 - estimates reading time once per story;
 - writes a deterministic sitemap (pelican-sitemap stamps index pages with the
   build time, which breaks byte-identical builds);
+- reads every post the same way, checked and sanitized, and leaves out with
+  one line a post it cannot place (reader.py), so the build ends non-zero;
+- keeps its caches whole through crashes and across configurations (caches.py);
 - spares Pelican work it repeats (speed.py);
 - renders only the pages whose inputs changed since the last build (incremental.py).
 """
@@ -232,8 +235,8 @@ def register():
     cache_urls()
     linearise_listings()
     make_caches_durable()
-    signals.initialized.connect(order_stories)
     collect_less()
+    signals.initialized.connect(order_stories)
     signals.initialized.connect(start_build)
     signals.readers_init.connect(use_site_reader)
     signals.article_generator_pretaxonomy.connect(leave_out_clashes)
