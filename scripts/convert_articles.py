@@ -36,6 +36,7 @@ from ingest.store import (  # noqa: E402
     read_posts,
     remove_stale_temporaries,
 )
+from ingest.webpage import extract_page  # noqa: E402
 
 PROGRESS_THRESHOLD = 200  # dump files; below this a progress bar is only clutter
 PARALLEL_THRESHOLD = 64  # dump files; below this starting workers costs more than it saves
@@ -65,12 +66,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+INPUT_SUFFIXES = (".txt", ".html", ".htm")
+
+
 def input_files(inputs: list[Path]) -> list[Path]:
-    """Files as given, folders expanded to their *.txt dumps, in a stable order."""
+    """Files as given, folders expanded to the inputs they hold, in a stable order."""
     files = []
     for item in inputs:
         if item.is_dir():
-            files += sorted(p for p in item.rglob("*.txt") if not p.name.startswith("."))
+            files += sorted(p for p in item.rglob("*") if p.suffix.lower() in INPUT_SUFFIXES
+                            and p.is_file() and not p.name.startswith("."))
         else:
             files.append(item)
     return files
@@ -92,6 +97,18 @@ def progress(items, total: int):
     return items
 
 
+def articles_in(path: Path) -> tuple[list, list[str]]:
+    """The articles in one input, told apart by kind, and notes for -v."""
+    if path.suffix.lower() in (".html", ".htm"):
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            raise DumpError(str(path), f"cannot read: {error.strerror or error}") from None
+        return [extract_page(raw, str(path))], []
+    lines, notes = read_dump(path)
+    return [clean_article(raw) for raw in split_articles(lines, str(path))], notes
+
+
 @dataclass
 class FileResult:
     posts: list = field(default_factory=list)
@@ -103,13 +120,11 @@ def convert_file(path: Path, forced_date: date | None) -> FileResult:
     """One dump through every pure stage: posts, one-line errors, dropped lines."""
     result = FileResult()
     try:
-        lines, result.dropped = read_dump(path)
-        raw_articles = split_articles(lines, str(path))
+        articles, result.dropped = articles_in(path)
     except DumpError as error:
         result.errors.append(str(error))
         return result
-    for raw in raw_articles:
-        article = clean_article(raw)
+    for article in articles:
         result.dropped += [
             f"{path}:{line.number}: dropped ({reason}): {line.text}" for line, reason in article.dropped
         ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from .dump import Line, RawArticle, is_noise
 
@@ -32,6 +33,12 @@ class Article:
     credit: str
     blocks: tuple[Block, ...]
     dropped: tuple[tuple[Line, str], ...]
+    # What a web page says of itself; a dump says none of it.
+    published: date | None = None
+    outlet: str = ""
+    original_url: str = ""
+    authors: tuple[str, ...] = ()
+    lang: str = ""
 
     @property
     def paragraphs(self) -> list[str]:

@@ -44,6 +44,10 @@ class Post:
     source: str
     line: int
     story: str = ""  # the story's identity: a hash of its body as imported
+    outlet: str = ""  # the publication it comes from
+    original_url: str = ""
+    authors: tuple[str, ...] = ()
+    lang: str = ""
     date_given: bool = False  # the date came from --date, not from the text
     markdown: str = ""  # the rendered post under its own slug, when already rendered
 
@@ -117,7 +121,7 @@ def enrich_article(article: Article, forced_date: date | None = None) -> Post:
         raise RejectedArticle(
             f"{article.source}:{article.line}: article {article.headline!r} has no body"
         )
-    published = resolve_date(forced_date, article.caption, paragraphs)
+    published = resolve_date(forced_date or article.published, article.caption, paragraphs)
     if published is None:
         raise RejectedArticle(
             f"{article.source}:{article.line}: no date found for {article.headline!r} "
@@ -139,5 +143,9 @@ def enrich_article(article: Article, forced_date: date | None = None) -> Post:
         source=article.source,
         line=article.line,
         story=story_id(article.blocks),
+        outlet=article.outlet,
+        original_url=article.original_url,
+        authors=article.authors,
+        lang=article.lang,
         date_given=forced_date is not None,
     )

@@ -72,6 +72,10 @@ def render_post(post: Post, slug: str, modified: date | None = None) -> str:
         ("Summary", escape_markdown(post.summary)),
         ("Caption", metadata_value(post.caption)),
         ("Credit", metadata_value(post.credit)),
+        ("Source", metadata_value(post.outlet)),
+        ("Source-URL", metadata_value(post.original_url)),
+        ("Authors", "; ".join(metadata_value(name) for name in post.authors)),
+        ("Lang", metadata_value(post.lang)),
         ("Story", post.story),
         ("Date-Given", "yes" if post.date_given else ""),
     ]

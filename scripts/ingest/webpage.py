@@ -1,0 +1,107 @@
+"""A saved web page (or a fetched one) into an article, by trafilatura.
+
+trafilatura is the field's reference for finding a page's article: it reads
+the markup (article, paragraphs, link density) and the page's own metadata
+(Open Graph, JSON-LD, `<meta>`), and finds the publication date with htmldate
+(never the date the page was saved or fetched). Here its result becomes the
+same `Article` the dump parser makes, plus what the page says of itself:
+outlet, original address, authors and language.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from urllib.parse import urlparse
+
+from .clean import Article, Block, is_subhead
+from .dump import DumpError
+
+# Lines an article body never needs, whatever the outlet.
+_BOILERPLATE = re.compile(
+    r"(advertisement|advertising|sponsored( content)?|read more|continue reading|share( this)?"
+    r"( article| story)?|comments?|click here\b.*|sign up\b.*newsletter.*|subscribe\b.*)[.:!]?",
+    re.IGNORECASE,
+)
+# Fewer words than this is a menu or a teaser, not an article.
+MIN_ARTICLE_WORDS = 25
+_TAG = re.compile(rb"<(?:link|meta)\s[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(rb"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_SAVED_FROM = re.compile(rb"<!-- saved from url=\(\d+\)(\S+?) ?-->")
+_HTML_LANG = re.compile(rb"<html[^>]*?\slang=[\"']?([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)", re.IGNORECASE)
+
+
+def _published(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def page_language(raw: bytes) -> str:
+    """The `lang` of the page's `<html>` element, as `en` or `pt-BR`."""
+    match = _HTML_LANG.search(raw[:20000])
+    return match.group(1).decode("ascii") if match else ""
+
+
+def page_address(raw: bytes) -> str:
+    """Where the page says it lives: its canonical link, its og:url, or the
+    address a browser's "Save page as" noted in a comment."""
+    found: dict[str, str] = {}
+    for tag in _TAG.findall(raw[:200000]):
+        attributes = {name.lower(): next(v for v in values if v) if any(values) else b""
+                      for name, *values in _ATTRIBUTE.findall(tag)}
+        if b"canonical" in attributes.get(b"rel", b"").lower().split():
+            found.setdefault("canonical", attributes.get(b"href", b"").decode("utf-8", "replace"))
+        elif attributes.get(b"property", b"").lower() == b"og:url":
+            found.setdefault("og", attributes.get(b"content", b"").decode("utf-8", "replace"))
+    saved = _SAVED_FROM.search(raw[:2000])
+    if saved:
+        found["saved"] = saved.group(1).decode("utf-8", "replace")
+    for kind in ("canonical", "og", "saved"):
+        if found.get(kind, "").startswith(("http://", "https://")):
+            return found[kind].strip()
+    return ""
+
+
+def outlet_of(sitename: str | None, url: str | None, hostname: str | None) -> str:
+    """The outlet's name: the page's own (og:site_name, publisher), else its domain."""
+    if sitename and not sitename.startswith(("http://", "https://")):
+        return " ".join(sitename.split())
+    host = hostname or (urlparse(url).hostname if url else "") or ""
+    return host.removeprefix("www.")
+
+
+def body_blocks(text: str, headings: set[str], title: str, first_line: int = 1) -> tuple[Block, ...]:
+    """trafilatura's text, one element a line, as paragraphs and subheads."""
+    blocks = []
+    for number, line in enumerate(text.splitlines(), start=first_line):
+        line = " ".join(line.split())
+        if not line or line == title or (len(line) < 80 and _BOILERPLATE.fullmatch(line)):
+            continue
+        kind = "subhead" if line in headings or is_subhead(line) else "paragraph"
+        blocks.append(Block(kind, line, number))
+    return tuple(blocks)
+
+
+def extract_page(raw: bytes, source: str, url: str = "") -> Article:
+    """The article in a web page's bytes; DumpError when there is none."""
+    import trafilatura  # 0.1 s to import: only when a page is converted
+
+    document = trafilatura.bare_extraction(raw, url=url or None, with_metadata=True,
+                                           include_comments=False, include_tables=True)
+    if document is None or not (document.text or "").strip():
+        raise DumpError(source, "no article found in this page")
+    title = " ".join((document.title or "").split())
+    if not title:
+        raise DumpError(source, "the page has no title")
+    headings = {" ".join("".join(head.itertext()).split()) for head in document.body.iter("head")}
+    blocks = body_blocks(document.text, headings, title)
+    if sum(len(block.text.split()) for block in blocks) < MIN_ARTICLE_WORDS:
+        raise DumpError(source, "no article found in this page")
+    authors = tuple(name.strip() for name in (document.author or "").split(";") if name.strip())
+    return Article(
+        source=source, line=1, headline=title, caption="", credit="", blocks=blocks, dropped=(),
+        published=_published(document.date), outlet=outlet_of(document.sitename, document.url, document.hostname),
+        original_url=document.url or page_address(raw) or url, authors=authors, lang=page_language(raw),
+    )

@@ -1,0 +1,77 @@
+"""Saved web pages: the article and what the page says of itself, nothing of the page around it."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import FIXTURES, body_of, header_of, read_posts
+from ingest.webpage import outlet_of, page_address, page_language
+
+PAGES = FIXTURES / "pages"
+
+
+def test_a_saved_page_becomes_one_post_with_its_metadata(convert, tmp_path):
+    code, stdout, stderr = convert(PAGES / "harbour_strike.html", "--output", tmp_path)
+    assert (code, stderr) == (0, "")
+    (post,) = read_posts(tmp_path).values()
+    header = header_of(post)
+    assert header["Title"] == "Harbour strike ends after nine days as dockers accept pay offer"
+    assert header["Date"] == "2025-06-12"  # the page's date, not today's
+    assert header["Source"] == "The Coastal Herald"
+    assert header["Source-URL"] == "https://www.coastalherald.example/news/2025/06/12/harbour-strike-ends"
+    assert header["Authors"] == "Maria Lindqvist; Tom Okafor"
+    assert header["Lang"] == "en-GB"
+
+
+def test_a_saved_page_keeps_the_article_and_drops_the_page_around_it(convert, tmp_path):
+    convert(PAGES / "harbour_strike.html", "--output", tmp_path)
+    (post,) = read_posts(tmp_path).values()
+    blocks = body_of(post).strip().split("\n\n")
+    assert blocks[0].startswith("Dockers at the port of Eastmouth voted on Thursday")
+    assert "## Backlog of ships" in blocks
+    assert blocks[-1].startswith("The regional government, which owns a minority stake")
+    assert len(blocks) == 7
+    for noise in ("Advertisement", "Sign up", "Subscribe", "Read more", "Ferry fares", "Share on",
+                  "Sign in", "All rights reserved", "Updated 2 hours ago"):
+        assert noise not in body_of(post), noise
+
+
+def test_a_page_without_an_article_is_a_one_line_error(convert, tmp_path):
+    empty = tmp_path / "menu.html"
+    empty.write_text("<html><head><title>Menu</title></head><body><nav><a href='/'>Home</a></nav></body></html>")
+    code, _, stderr = convert(empty, "--output", tmp_path / "posts")
+    assert code == 1
+    assert stderr.strip() == f"error: {empty}: no article found in this page"
+
+
+@pytest.mark.parametrize(
+    ("html", "address"),
+    [
+        # the canonical link wins, whatever the attribute order
+        (b'<link href="https://a.example/x" rel="canonical"><meta property="og:url" content="https://a.example/og">',
+         "https://a.example/x"),
+        (b"<meta content='https://a.example/og' property='og:url'>", "https://a.example/og"),
+        # Chrome's "Save page as" notes where the page came from
+        (b"<!-- saved from url=(0025)https://a.example/saved -->\n<html>", "https://a.example/saved"),
+        (b'<link rel="canonical" href="/relative/only">', ""),  # not an address on its own
+        (b"<html><head></head></html>", ""),
+    ],
+)
+def test_page_address(html, address):
+    assert page_address(html) == address
+
+
+@pytest.mark.parametrize(
+    ("sitename", "url", "hostname", "outlet"),
+    [
+        ("The Coastal Herald", "https://www.coastalherald.example/x", None, "The Coastal Herald"),
+        (None, "https://www.coastalherald.example/x", None, "coastalherald.example"),
+        ("https://www.x.example", None, "x.example", "x.example"),  # a URL is not a name
+    ],
+)
+def test_outlet_of(sitename, url, hostname, outlet):
+    assert outlet_of(sitename, url, hostname) == outlet
+
+
+def test_page_language_reads_the_html_element():
+    assert page_language(b'<!DOCTYPE html><html class="x" lang="pt-BR">') == "pt-BR"
+    assert page_language(b"<html>") == ""
