@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ingest.clean import clean_article  # noqa: E402
 from ingest.dump import DumpError, read_dump, split_articles  # noqa: E402
 from ingest.enrich import RejectedArticle, enrich_article  # noqa: E402
+from ingest.paste import extract_pasted, prose_words, split_pasted  # noqa: E402
 from ingest.render import render_post  # noqa: E402
 from ingest.store import (  # noqa: E402
     IMPORTED,
@@ -39,6 +40,7 @@ from ingest.store import (  # noqa: E402
 from ingest.webpage import extract_page  # noqa: E402
 
 PROGRESS_THRESHOLD = 200  # dump files; below this a progress bar is only clutter
+DUMP_LAYOUT_SHARE = 0.5  # of a text file's prose, in the articles the dump layout finds
 PARALLEL_THRESHOLD = 64  # dump files; below this starting workers costs more than it saves
 
 
@@ -106,7 +108,22 @@ def articles_in(path: Path) -> tuple[list, list[str]]:
             raise DumpError(str(path), f"cannot read: {error.strerror or error}") from None
         return [extract_page(raw, str(path))], []
     lines, notes = read_dump(path)
-    return [clean_article(raw) for raw in split_articles(lines, str(path))], notes
+    try:
+        raws = split_articles(lines, str(path))
+    except DumpError:
+        raws = []  # not the dump layout: a page pasted from a browser
+    # A pasted page can repeat a line the way a dump repeats its headline;
+    # the dump layout is taken only when its articles hold most of the prose.
+    held = {line.number: line.text for raw in raws for line in (raw.headline, *raw.header, *raw.body)}
+    outside = (text for number, text in enumerate(lines, start=1) if number not in held)
+    if raws and prose_words(held.values()) >= DUMP_LAYOUT_SHARE * (prose_words(held.values()) + prose_words(outside)):
+        return [clean_article(raw) for raw in raws], notes
+    articles = [extract_pasted(chunk, str(path)) for chunk in split_pasted(lines)]
+    articles = [article for article in articles if article is not None]
+    if not articles:
+        raise DumpError(str(path), "no article found: neither the dump layout nor a pasted page "
+                                   "with a headline above a run of paragraphs")
+    return articles, notes
 
 
 @dataclass

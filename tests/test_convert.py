@@ -135,8 +135,8 @@ def test_bad_inputs_get_one_line_errors_and_the_rest_still_converts(convert, see
     errors = stderr.strip().splitlines()
     assert sorted(errors) == sorted([
         f"error: {seed_copy / 'empty.txt'}: empty file, no article to convert",
-        f"error: {seed_copy / 'no_article.txt'}: no recognisable article "
-        "(expected a headline, its caption, then the headline again)",
+        f"error: {seed_copy / 'no_article.txt'}: no article found: neither the dump layout "
+        "nor a pasted page with a headline above a run of paragraphs",
         f"error: {seed_copy / 'no_date.txt'}:1: no date found for 'Village Festival Draws Record Crowd' "
         "(none in the caption or body); give one with --date YYYY-MM-DD",
         f"error: {seed_copy / 'not_utf8.txt'}:3: not UTF-8 text (byte 0xe9)",

@@ -1,0 +1,129 @@
+"""Text pasted from any news page ("select all, copy") into an article.
+
+A paste keeps no markup: menus, sign-in and share buttons, bylines, captions,
+"Advertisement", newsletter boxes, related links and footers arrive as lines
+like the article's own. What sets the article apart is that it is prose:
+long lines that read as sentences, one after another. So:
+
+1. every line gets a weight: positive for prose (its length in words),
+   negative for everything else (menus, buttons, short labels);
+2. the article is the run of lines with the greatest total weight (a
+   maximum-sum run, so a caption or an ad line inside the story costs a
+   little but does not split it);
+3. inside that run, only prose and subheads are kept;
+4. the headline is the title-like line closest above the run, and the date
+   the first full date near the top (never "2 hours ago").
+
+Several articles in one file are separated by a line of three or more dashes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .clean import Article, Block, is_subhead
+from .dates import find_dates
+from .dump import Line
+
+ARTICLE_RULE = re.compile(r"^\s*(-{3,}|={3,}|\*{3,})\s*$")
+_SENTENCE_END = re.compile(r"[.!?…。！？”\"’»)]$")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_BOILERPLATE = re.compile(
+    r"(advertisement|advertising|sponsored|read more|continue reading|related( stories| articles)?|"
+    r"share( this)?( article| story)?|comments?|sign up|subscribe|newsletter|follow us|log ?in|sign in|"
+    r"(photo|image|picture)( credit)?:.*|©.*|copyright.*|all rights reserved.*)\b.*",
+    re.IGNORECASE,
+)
+PROSE_WORDS = 10  # a line this long, ending as a sentence does, is prose
+LONG_PROSE_WORDS = 25  # a line this long is prose however it ends
+NOISE_WEIGHT = -3.0  # what a line that is not prose costs the run it sits in
+HEADLINE_WINDOW = 30  # lines above the article where its headline may stand
+
+
+def line_words(text: str) -> float:
+    """Length in words; scripts written without spaces count two characters a word."""
+    cjk = len(_CJK.findall(text))
+    return max(len(text.split()), cjk / 2)
+
+
+def is_prose(text: str) -> bool:
+    words = line_words(text)
+    if words >= LONG_PROSE_WORDS:
+        return True
+    return words >= PROSE_WORDS and bool(_SENTENCE_END.search(text)) and not _BOILERPLATE.match(text)
+
+
+def prose_words(texts) -> float:
+    return sum(line_words(text) for text in texts if is_prose(text))
+
+
+def line_weight(text: str) -> float:
+    return line_words(text) if is_prose(text) else NOISE_WEIGHT
+
+
+def best_run(weights: list[float]) -> tuple[int, int]:
+    """The [start, end) run of lines whose weights add up to the most."""
+    best, best_start, best_end = float("-inf"), 0, 0
+    total, start = 0.0, 0
+    for index, weight in enumerate(weights):
+        if total <= 0:
+            total, start = 0.0, index
+        total += weight
+        if total > best:
+            best, best_start, best_end = total, start, index + 1
+    return best_start, best_end
+
+
+def is_headline_like(text: str) -> bool:
+    words = line_words(text)
+    return (3 <= words <= 30 and not text.endswith((".", ",", ":", ";", "|"))
+            and not _BOILERPLATE.match(text) and not find_dates(text))
+
+
+def find_headline(lines: list[Line], start: int) -> int | None:
+    """The headline's index: among the title-like lines just above the article,
+    the longest (up to 20 words), the nearer one winning a tie."""
+    candidates = [index for index in range(max(0, start - HEADLINE_WINDOW), start)
+                  if is_headline_like(lines[index].text)]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda index: (min(line_words(lines[index].text), 20), index))
+
+
+def split_pasted(lines: list[str]) -> list[list[Line]]:
+    """The paste's articles: its non-blank lines, split at rules of dashes."""
+    articles, current = [], []
+    for number, text in enumerate(lines, start=1):
+        if ARTICLE_RULE.match(text):
+            articles.append(current)
+            current = []
+        elif text:
+            current.append(Line(number, text))
+    articles.append(current)
+    return [article for article in articles if article]
+
+
+def extract_pasted(lines: list[Line], source: str) -> Article | None:
+    """The article in one pasted page, or None when no run of prose is found."""
+    start, end = best_run([line_weight(line.text) for line in lines])
+    if end <= start or not is_prose(lines[start].text):
+        return None
+    at = find_headline(lines, start)
+    if at is None:
+        return None
+    headline = lines[at]
+    blocks = []
+    dropped = [(line, "page around the article") for line in lines[:start] if line is not headline]
+    for line in lines[start:end]:
+        if is_prose(line.text):
+            blocks.append(Block("paragraph", line.text, line.number))
+        elif is_subhead(line.text) and line_words(line.text) >= 2:
+            blocks.append(Block("subhead", line.text, line.number))
+        else:
+            dropped.append((line, "not article text"))
+    dropped += [(line, "page around the article") for line in lines[end:]]
+    dates = [found for line in lines[at:start + 3] for found in find_dates(line.text)]
+    return Article(
+        source=source, line=headline.number, headline=headline.text, caption="", credit="",
+        blocks=tuple(blocks), dropped=tuple(dropped), published=dates[0] if dates else None,
+    )
