@@ -34,6 +34,23 @@ _BOILERPLATE = re.compile(
     r"(photo|image|picture)( credit)?:.*|©.*|copyright.*|all rights reserved.*)\b.*",
     re.IGNORECASE,
 )
+# Headings that close an article on most sites: what follows is not the story,
+# so the article never runs past one.
+_END_OF_ARTICLE = re.compile(
+    r"(related( stories| articles| posts| coverage| content| news| links)?|more (from|on|in|stories|news)\b.*|"
+    r"more( \w+){1,3}|recommended( for you| stories| reading)?|you (may|might) (also )?(like|enjoy)|"
+    r"most (popular|read|viewed|shared)( \w+)?|trending( now| stories| news)?|popular( now| stories| news)?|"
+    r"(\d+ )?comments?( \(\d+\))?|leave a (reply|comment)|show comments|join the (conversation|discussion)|"
+    r"about the author|next (article|post|story)|previous (article|post|story)|latest (news|stories|articles)|"
+    r"around the web|what to read next|don't miss|elsewhere on \w+|from around the web)[.:!]?",
+    re.IGNORECASE,
+)
+END_WEIGHT = -1000.0  # a wall: the run never crosses one
+# A dateline on a line of its own belongs to a story's header; after the
+# article it starts the next teaser of a "more stories" list.
+DATELINE_WEIGHT = -20.0
+_RELATIVE_TIME = re.compile(r"\b(\d+|an?|one) (second|minute|hour|day|week|month)s? ago\b", re.IGNORECASE)
+SENTENCE_WORDS = 4  # inside the article, a line this long that ends as a sentence is kept
 PROSE_WORDS = 10  # a line this long, ending as a sentence does, is prose
 LONG_PROSE_WORDS = 25  # a line this long is prose however it ends
 NOISE_WEIGHT = -3.0  # what a line that is not prose costs the run it sits in
@@ -58,7 +75,19 @@ def prose_words(texts) -> float:
 
 
 def line_weight(text: str) -> float:
-    return line_words(text) if is_prose(text) else NOISE_WEIGHT
+    if is_prose(text):
+        return line_words(text)
+    if line_words(text) <= 6 and _END_OF_ARTICLE.fullmatch(text):
+        return END_WEIGHT
+    if line_words(text) <= 10 and (find_dates(text) or _RELATIVE_TIME.search(text)):
+        return DATELINE_WEIGHT
+    return NOISE_WEIGHT
+
+
+def is_sentence(text: str) -> bool:
+    """A short line that reads as a sentence: kept inside the article, not enough to find it."""
+    return (line_words(text) >= SENTENCE_WORDS and bool(_SENTENCE_END.search(text))
+            and not _BOILERPLATE.match(text))
 
 
 def best_run(weights: list[float]) -> tuple[int, int]:
@@ -115,7 +144,7 @@ def extract_pasted(lines: list[Line], source: str) -> Article | None:
     blocks = []
     dropped = [(line, "page around the article") for line in lines[:start] if line is not headline]
     for line in lines[start:end]:
-        if is_prose(line.text):
+        if is_prose(line.text) or is_sentence(line.text):
             blocks.append(Block("paragraph", line.text, line.number))
         elif is_subhead(line.text) and line_words(line.text) >= 2:
             blocks.append(Block("subhead", line.text, line.number))
