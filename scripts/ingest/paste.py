@@ -45,7 +45,12 @@ _END_OF_ARTICLE = re.compile(
     r"around the web|what to read next|don't miss|elsewhere on \w+|from around the web)[.:!]?",
     re.IGNORECASE,
 )
-END_WEIGHT = -1000.0  # a wall: the run never crosses one
+END_WEIGHT = -1000.0  # a wall: the run never crosses one...
+# ...unless the story goes on right after it: a "Related articles" box set
+# inside the story holds a few headlines, then the story's next paragraph,
+# where a list of teasers after the story brings a dateline first.
+INLINE_BOX_WEIGHT = -10.0
+INLINE_BOX_LINES = 4
 # A dateline on a line of its own belongs to a story's header; after the
 # article it starts the next teaser of a "more stories" list.
 DATELINE_WEIGHT = -20.0
@@ -88,6 +93,20 @@ def is_sentence(text: str) -> bool:
     """A short line that reads as a sentence: kept inside the article, not enough to find it."""
     return (line_words(text) >= SENTENCE_WORDS and bool(_SENTENCE_END.search(text))
             and not _BOILERPLATE.match(text))
+
+
+def line_weights(texts: list[str]) -> list[float]:
+    weights = [line_weight(text) for text in texts]
+    for index, weight in enumerate(weights):
+        if weight != END_WEIGHT:
+            continue
+        for following in weights[index + 1 : index + 1 + INLINE_BOX_LINES]:
+            if following in (END_WEIGHT, DATELINE_WEIGHT):
+                break
+            if following > 0:
+                weights[index] = INLINE_BOX_WEIGHT
+                break
+    return weights
 
 
 def best_run(weights: list[float]) -> tuple[int, int]:
@@ -134,7 +153,7 @@ def split_pasted(lines: list[str]) -> list[list[Line]]:
 
 def extract_pasted(lines: list[Line], source: str) -> Article | None:
     """The article in one pasted page, or None when no run of prose is found."""
-    start, end = best_run([line_weight(line.text) for line in lines])
+    start, end = best_run(line_weights([line.text for line in lines]))
     if end <= start or not is_prose(lines[start].text):
         return None
     at = find_headline(lines, start)
