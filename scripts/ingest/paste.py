@@ -40,7 +40,8 @@ _END_OF_ARTICLE = re.compile(
     r"(related( stories| articles| posts| coverage| content| news| links)?|more (from|on|in|stories|news)\b.*|"
     r"more( \w+){1,3}|recommended( for you| stories| reading)?|you (may|might) (also )?(like|enjoy)|"
     r"most (popular|read|viewed|shared)( \w+)?|trending( now| stories| news)?|popular( now| stories| news)?|"
-    r"(\d+ )?comments?( \(\d+\))?|leave a (reply|comment)|show comments|join the (conversation|discussion)|"
+    r"\[? ?(\d+ )?comments?( \(\d+\))? ?\]?|top( rated)? comments|leave a (reply|comment)|"
+    r"(show|view|see|read) (all )?comments|join the (conversation|discussion)|"
     r"about the author|next (article|post|story)|previous (article|post|story)|latest (news|stories|articles)|"
     r"around the web|what to read next|don't miss|elsewhere on \w+|from around the web)[.:!]?",
     re.IGNORECASE,
@@ -51,6 +52,10 @@ END_WEIGHT = -1000.0  # a wall: the run never crosses one...
 # where a list of teasers after the story brings a dateline first.
 INLINE_BOX_WEIGHT = -10.0
 INLINE_BOX_LINES = 4
+# Readers' comments come after the story and are prose too: below a heading
+# that opens them, prose counts for less, so a long thread never outweighs it.
+_COMMENTS = re.compile(r".*\bcomments?\b.*|leave a (reply|comment)", re.IGNORECASE)
+AFTER_COMMENTS = 0.25
 # A dateline on a line of its own belongs to a story's header; after the
 # article it starts the next teaser of a "more stories" list.
 DATELINE_WEIGHT = -20.0
@@ -97,6 +102,10 @@ def is_sentence(text: str) -> bool:
 
 def line_weights(texts: list[str]) -> list[float]:
     weights = [line_weight(text) for text in texts]
+    comments_from = next((index for index, (text, weight) in enumerate(zip(texts, weights, strict=True))
+                          if weight == END_WEIGHT and _COMMENTS.fullmatch(text)), len(texts))
+    for index in range(comments_from, len(texts)):
+        weights[index] *= AFTER_COMMENTS if weights[index] > 0 else 1
     for index, weight in enumerate(weights):
         if weight != END_WEIGHT:
             continue
