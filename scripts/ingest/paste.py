@@ -67,6 +67,10 @@ NOISE_WEIGHT = -3.0  # what a line that is not prose costs the run it sits in
 HEADLINE_WINDOW = 30  # lines above the article where its headline may stand
 
 
+_CAPTION = re.compile(r".*(\((image|photo|picture|video)s?\b.*\)|\b(photo|image|picture)s?:|getty|reuters|"
+                      r"\bap photo|afp|shutterstock|istock|credit:).*", re.IGNORECASE)
+
+
 def line_words(text: str) -> float:
     """Length in words; scripts written without spaces count two characters a word."""
     cjk = len(_CJK.findall(text))
@@ -75,6 +79,8 @@ def line_words(text: str) -> float:
 
 def is_prose(text: str) -> bool:
     words = line_words(text)
+    if words < LONG_PROSE_WORDS and _CAPTION.match(text):
+        return False
     if words >= LONG_PROSE_WORDS:
         return True
     return words >= PROSE_WORDS and bool(_SENTENCE_END.search(text)) and not _BOILERPLATE.match(text)
@@ -95,9 +101,10 @@ def line_weight(text: str) -> float:
 
 
 def is_sentence(text: str) -> bool:
-    """A short line that reads as a sentence: kept inside the article, not enough to find it."""
-    return (line_words(text) >= SENTENCE_WORDS and bool(_SENTENCE_END.search(text))
-            and not _BOILERPLATE.match(text))
+    """A short line inside the article that reads as text (a short paragraph,
+    a list item), not as a caption or a label: kept, though not enough to find it."""
+    return (line_words(text) >= SENTENCE_WORDS and not _BOILERPLATE.match(text)
+            and not _CAPTION.match(text) and line_weight(text) == NOISE_WEIGHT)
 
 
 def line_weights(texts: list[str]) -> list[float]:
