@@ -95,15 +95,26 @@ def line_weight(text: str) -> float:
         return line_words(text)
     if line_words(text) <= 6 and _END_OF_ARTICLE.fullmatch(text):
         return END_WEIGHT
-    if line_words(text) <= 10 and (find_dates(text) or _RELATIVE_TIME.search(text)):
+    if is_dateline(text):
         return DATELINE_WEIGHT
     return NOISE_WEIGHT
+
+
+_BYLINE = re.compile(r"(by|por|von|di|par|de|written by|posted by)\s+\S.*", re.IGNORECASE)
+
+
+def is_dateline(text: str) -> bool:
+    return line_words(text) <= 16 and bool(find_dates(text) or _RELATIVE_TIME.search(text))
+
+
+def is_byline(text: str) -> bool:
+    return line_words(text) <= 8 and bool(_BYLINE.fullmatch(text))
 
 
 def is_sentence(text: str) -> bool:
     """A short line inside the article that reads as text (a short paragraph,
     a list item), not as a caption or a label: kept, though not enough to find it."""
-    return (line_words(text) >= SENTENCE_WORDS and not _BOILERPLATE.match(text)
+    return (line_words(text) >= SENTENCE_WORDS and not _BOILERPLATE.match(text) and not is_byline(text)
             and not _CAPTION.match(text) and line_weight(text) == NOISE_WEIGHT)
 
 
@@ -167,6 +178,18 @@ def split_pasted(lines: list[str]) -> list[list[Line]]:
     return [article for article in articles if article]
 
 
+def _without_standfirst(blocks: list[Block], dropped: list, run: list[Line]):
+    """A first paragraph set above the byline or dateline is the standfirst
+    (the summary under the headline), not the story's lead."""
+    if len(blocks) < 2:
+        return blocks, dropped
+    between = [line for line in run if blocks[0].line < line.number < blocks[1].line]
+    if any(is_byline(line.text) or is_dateline(line.text) for line in between):
+        first = blocks[0]
+        return blocks[1:], [*dropped, (Line(first.line, first.text), "standfirst")]
+    return blocks, dropped
+
+
 def extract_pasted(lines: list[Line], source: str) -> Article | None:
     """The article in one pasted page, or None when no run of prose is found."""
     start, end = best_run(line_weights([line.text for line in lines]))
@@ -186,6 +209,7 @@ def extract_pasted(lines: list[Line], source: str) -> Article | None:
         else:
             dropped.append((line, "not article text"))
     dropped += [(line, "page around the article") for line in lines[end:]]
+    blocks, dropped = _without_standfirst(blocks, dropped, lines[start:end])
     dates = [found for line in lines[at:start + 3] for found in find_dates(line.text)]
     return Article(
         source=source, line=headline.number, headline=headline.text, caption="", credit="",
