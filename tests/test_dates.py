@@ -16,6 +16,12 @@ from ingest.dates import find_dates, resolve_date
         ("an election June 3 to choose", []),  # no year: never guessed
         ("February 30, 2025 is a typo", []),
         ("the 20-year pact signed in 2025", []),
+        ("Published: Monday, November 18th, 2019 at 11:08 a.m.", [date(2019, 11, 18)]),
+        ("publiziert am 25. September 2018", [date(2018, 9, 25)]),
+        ("sexta-feira, 22 de outubro de 2010", [date(2010, 10, 22)]),
+        ("24 сентября 2018", [date(2018, 9, 24)]),
+        ("By Federica Lusiardi - 2019-04-10", [date(2019, 4, 10)]),
+        ("11.04.2019 could be April or November", []),  # read two ways: never taken
     ],
 )
 def test_find_dates(text, expected):

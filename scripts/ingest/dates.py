@@ -1,4 +1,4 @@
-"""Find full dates in text: `Tuesday, April 8, 2025`, `Jan. 5, 2025`, `8 April 2025`.
+"""Find full dates in text: `Tuesday, April 8, 2025`, `Jan. 5, 2025`, `8 April 2025`, `2025-04-08`.
 
 A date without a year is never accepted: "June 3" in a headline is a plan,
 not a publication date, and guessing the year is how archives rot.
@@ -9,43 +9,50 @@ from __future__ import annotations
 import re
 from datetime import date
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sept", "sep"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+# Month names as datelines write them, English first, then the languages
+# pasted pages most often come in (Russian in the genitive, as dates use it).
+_MONTH_NAMES = (
+    ("january", "jan", "januar", "janvier", "enero", "janeiro", "gennaio", "januari", "января", "janvier"),
+    ("february", "feb", "februar", "février", "fevrier", "febrero", "fevereiro", "febbraio", "februari",
+     "февраля"),
+    ("march", "mar", "märz", "maerz", "mars", "marzo", "março", "marco", "maret", "maart", "марта"),
+    ("april", "apr", "avril", "abril", "aprile", "апреля"),
+    ("may", "mai", "mayo", "maio", "maggio", "mei", "мая"),
+    ("june", "jun", "juni", "juin", "junio", "junho", "giugno", "июня"),
+    ("july", "jul", "juli", "juillet", "julio", "julho", "luglio", "июля"),
+    ("august", "aug", "août", "aout", "agosto", "agustus", "augustus", "августа"),
+    ("september", "sept", "sep", "septembre", "septiembre", "setembro", "settembre", "сентября"),
+    ("october", "oct", "oktober", "octobre", "octubre", "outubro", "ottobre", "октября"),
+    ("november", "nov", "novembre", "noviembre", "novembro", "nopember", "ноября"),
+    ("december", "dec", "dezember", "décembre", "decembre", "diciembre", "dezembro", "dicembre", "desember",
+     "декабря"),
+)
+_MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names}
+_MONTH = r"(?P<month>" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")\.?"
 _WEEKDAY = r"(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+)?"
+_ORDINAL = r"(?:st|nd|rd|th)?"
 _FULL_DATE = re.compile(
-    rf"\b{_WEEKDAY}(?:{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})"
-    rf"|(?P<day2>\d{{1,2}})\s+{_MONTH.replace('month', 'month2')}\s+(?P<year2>\d{{4}}))\b",
+    rf"(?<!\w){_WEEKDAY}(?:{_MONTH}\s+(?P<day>\d{{1,2}}){_ORDINAL},?\s+(?P<year>\d{{4}})"
+    rf"|(?P<day2>\d{{1,2}})(?:\.|{_ORDINAL})?\s+(?:de\s+)?{_MONTH.replace('month', 'month2')},?\s+"
+    rf"(?:de\s+)?(?P<year2>\d{{4}})"
+    rf"|(?P<year3>\d{{4}})[-/.](?P<month3>\d{{2}})[-/.](?P<day3>\d{{2}})(?!\d))(?!\w)",
     re.IGNORECASE,
 )
 
 
 def find_dates(text: str) -> list[date]:
-    """Every valid full date in `text`, in order of appearance."""
+    """Every valid full date in `text`, in order of appearance: `April 8, 2025`,
+    `Nov. 18th 2019`, `8 April 2025`, `25. September 2018`, `22 de outubro de 2010`,
+    `2019-04-10`. A date without a year, or in an order that could be read two
+    ways (`11.04.2019`), is never taken."""
     found = []
     for match in _FULL_DATE.finditer(text):
-        month = _MONTHS[(match["month"] or match["month2"]).lower()]
-        day = int(match["day"] or match["day2"])
-        year = int(match["year"] or match["year2"])
+        if match["year3"]:
+            year, month, day = int(match["year3"]), int(match["month3"]), int(match["day3"])
+        else:
+            month = _MONTHS[(match["month"] or match["month2"]).lower()]
+            day = int(match["day"] or match["day2"])
+            year = int(match["year"] or match["year2"])
         try:
             found.append(date(year, month, day))
         except ValueError:

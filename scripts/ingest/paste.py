@@ -65,6 +65,7 @@ PROSE_WORDS = 10  # a line this long, ending as a sentence does, is prose
 LONG_PROSE_WORDS = 25  # a line this long is prose however it ends
 NOISE_WEIGHT = -3.0  # what a line that is not prose costs the run it sits in
 HEADLINE_WINDOW = 30  # lines above the article where its headline may stand
+DATELINE_ABOVE = 10  # lines above the headline where the dateline may stand
 
 
 _CAPTION = re.compile(r".*(\((image|photo|picture|video)s?\b.*\)|\b(photo|image|picture)s?:|getty|reuters|"
@@ -111,10 +112,19 @@ def is_byline(text: str) -> bool:
     return line_words(text) <= 8 and bool(_BYLINE.fullmatch(text))
 
 
+_PROMO = re.compile(r"newsletter|subscribe|sign up|briefing|download (our|the) app|follow us", re.IGNORECASE)
+
+
+def is_promo(text: str) -> bool:
+    """A newsletter box, an app or social-media plug: short, and selling something."""
+    return line_words(text) <= 10 and bool(_PROMO.search(text))
+
+
 def is_sentence(text: str) -> bool:
     """A short line inside the article that reads as text (a short paragraph,
     a list item), not as a caption or a label: kept, though not enough to find it."""
     return (line_words(text) >= SENTENCE_WORDS and not _BOILERPLATE.match(text) and not is_byline(text)
+            and not is_promo(text)
             and not _CAPTION.match(text) and line_weight(text) == NOISE_WEIGHT)
 
 
@@ -134,6 +144,19 @@ def line_weights(texts: list[str]) -> list[float]:
                 weights[index] = INLINE_BOX_WEIGHT
                 break
     return weights
+
+
+def in_boxes(weights: list[float]) -> set[int]:
+    """The lines of related-stories boxes set inside the story: from the box's
+    heading to the story's next paragraph."""
+    boxed: set[int] = set()
+    for index, weight in enumerate(weights):
+        if weight == INLINE_BOX_WEIGHT:
+            following = index
+            while following < len(weights) and not (following > index and weights[following] > 0):
+                boxed.add(following)
+                following += 1
+    return boxed
 
 
 def best_run(weights: list[float]) -> tuple[int, int]:
@@ -160,6 +183,8 @@ def find_headline(lines: list[Line], start: int) -> int | None:
     the longest (up to 20 words), the nearer one winning a tie."""
     candidates = [index for index in range(max(0, start - HEADLINE_WINDOW), start)
                   if is_headline_like(lines[index].text)]
+    # Of a headline and the standfirst right under it, the headline comes first.
+    candidates = [index for index in candidates if index - 1 not in candidates]
     if not candidates:
         return None
     return max(candidates, key=lambda index: (min(line_words(lines[index].text), 20), index))
@@ -192,7 +217,9 @@ def _without_standfirst(blocks: list[Block], dropped: list, run: list[Line]):
 
 def extract_pasted(lines: list[Line], source: str) -> Article | None:
     """The article in one pasted page, or None when no run of prose is found."""
-    start, end = best_run(line_weights([line.text for line in lines]))
+    weights = line_weights([line.text for line in lines])
+    start, end = best_run(weights)
+    boxed = in_boxes(weights)
     if end <= start or not is_prose(lines[start].text):
         return None
     at = find_headline(lines, start)
@@ -201,8 +228,10 @@ def extract_pasted(lines: list[Line], source: str) -> Article | None:
     headline = lines[at]
     blocks = []
     dropped = [(line, "page around the article") for line in lines[:start] if line is not headline]
-    for line in lines[start:end]:
-        if is_prose(line.text) or is_sentence(line.text):
+    for index, line in enumerate(lines[start:end], start=start):
+        if index in boxed:
+            dropped.append((line, "related stories"))
+        elif is_prose(line.text) or is_sentence(line.text):
             blocks.append(Block("paragraph", line.text, line.number))
         elif is_subhead(line.text) and line_words(line.text) >= 2:
             blocks.append(Block("subhead", line.text, line.number))
@@ -210,7 +239,7 @@ def extract_pasted(lines: list[Line], source: str) -> Article | None:
             dropped.append((line, "not article text"))
     dropped += [(line, "page around the article") for line in lines[end:]]
     blocks, dropped = _without_standfirst(blocks, dropped, lines[start:end])
-    dates = [found for line in lines[at:start + 3] for found in find_dates(line.text)]
+    dates = [found for line in lines[max(0, at - DATELINE_ABOVE):start + 3] for found in find_dates(line.text)]
     return Article(
         source=source, line=headline.number, headline=headline.text, caption="", credit="",
         blocks=tuple(blocks), dropped=tuple(dropped), published=dates[0] if dates else None,

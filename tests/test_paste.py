@@ -1,0 +1,110 @@
+"""Pages pasted from a browser: the story, its headline and date, and nothing of the page around it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from conftest import FIXTURES, body_of, header_of, read_posts
+from ingest.paste import best_run, find_headline, is_dateline, split_pasted
+
+FERRY = FIXTURES / "pastes" / "ferry_fares.txt"
+STORY = [
+    "The ferry operator serving the northern isles will raise fares by 21 percent from January",
+    "The increase, announced on Tuesday, applies to foot passengers and vehicles alike",
+    "Community councils on three islands said the change would make it harder",
+    '"For a family travelling with a car, the return trip will now cost more',
+    "Why fuel costs matter",
+    "The operator said fuel now made up almost a third of its running costs",
+    "It added that concession fares for pensioners and students would be frozen.",
+    "The regional transport authority said it would meet the company next week",
+]
+
+
+def paragraphs(post: str) -> list[str]:
+    return [block.removeprefix("## ") for block in body_of(post).strip().split("\n\n")]
+
+
+def test_a_pasted_page_becomes_the_story_alone(convert, tmp_path):
+    code, _, stderr = convert(FERRY, "--output", tmp_path)
+    assert (code, stderr) == (0, "")
+    (post,) = read_posts(tmp_path).values()
+    assert header_of(post)["Title"] == "Ferry fares to rise by a fifth as operator blames fuel costs"
+    assert header_of(post)["Date"] == "2025-10-14"  # the dateline, not "Updated 2 hours ago"
+    found = paragraphs(post)
+    assert len(found) == len(STORY)
+    for text, start in zip(found, STORY, strict=True):
+        assert text.startswith(start.replace('"', '\\\\"')) or text.startswith(start), (text, start)
+
+
+def test_menus_captions_boxes_teasers_and_comments_stay_out(convert, tmp_path):
+    convert(FERRY, "--output", tmp_path)
+    (post,) = read_posts(tmp_path).values()
+    body = body_of(post)
+    for noise in ("Sign in", "Islanders say", "Aileen Murray", "Photo: Iain Scott", "Advertisement",
+                  "Harbour strike ends", "morning briefing", "Bridge repairs", "Engineers will close",
+                  "third rise in two years", "All rights reserved"):
+        assert noise not in body, noise
+
+
+def test_several_pasted_pages_in_one_file_are_separated_by_a_rule(convert, tmp_path):
+    paste = FERRY.read_text(encoding="utf-8")
+    second = paste.replace("Ferry fares to rise by a fifth", "Bus fares to rise by a tenth").replace(
+        "ferry operator", "bus operator").replace("21 percent", "11 percent")
+    both = tmp_path / "two.txt"
+    both.write_text(paste + "\n---\n" + second, encoding="utf-8")
+    code, stdout, _ = convert(both, "--output", tmp_path / "posts")
+    assert code == 0 and "2 new" in stdout
+    titles = sorted(header_of(post)["Title"] for post in read_posts(tmp_path / "posts").values())
+    assert titles == ["Bus fares to rise by a tenth as operator blames fuel costs",
+                      "Ferry fares to rise by a fifth as operator blames fuel costs"]
+
+
+def test_a_paste_that_repeats_a_line_like_a_dump_headline_is_still_a_paste(convert, tmp_path):
+    """A repeated line with interface noise between looks like the dump layout;
+    the layout is taken only when its articles hold most of the prose."""
+    paste = tmp_path / "paste.txt"
+    paste.write_text(FERRY.read_text(encoding="utf-8")
+                     + "Most recent newsletter\nTT\n20\nMost recent newsletter\nRead it online.\n", encoding="utf-8")
+    code, _, _ = convert(paste, "--output", tmp_path / "posts")
+    (post,) = read_posts(tmp_path / "posts").values()
+    assert code == 0 and header_of(post)["Title"].startswith("Ferry fares")
+
+
+@pytest.mark.parametrize(
+    ("weights", "run"),
+    [
+        ([-3, 10, 20, -3, 30, -3], (1, 5)),  # a caption inside the story costs a little
+        ([50, -1000, 60], (2, 3)),  # a wall is never crossed
+        ([-3, -3], (0, 1)),  # nothing positive: the least bad line
+    ],
+)
+def test_best_run(weights, run):
+    assert best_run(weights) == run
+
+
+def test_find_headline_prefers_the_headline_over_the_standfirst_under_it():
+    lines = split_pasted(["News", "Ferry fares to rise by a fifth", "Islanders say the rise will cut them off",
+                          "By Aileen Murray", "The story starts here."])[0]
+    assert find_headline(lines, 4) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "dateline"),
+    [
+        ("Tuesday, 14 October 2025", True),
+        ("PUBLISHED: 10:48, Tue, Nov 19, 2019 | UPDATED: 11:05, Tue, Nov 19, 2019", True),
+        ("Updated 2 hours ago", True),
+        ("The vote on 14 October 2025 was the closest the island has seen in a decade, "
+         "election officials said on Tuesday evening.", False),
+    ],
+)
+def test_is_dateline(text, dateline):
+    assert is_dateline(text) is dateline
+
+
+def test_relative_stamps_are_never_dates():
+    from ingest.dates import find_dates
+
+    assert find_dates("Updated 2 hours ago") == [] and find_dates("3 days ago") == []
+    assert find_dates("Posted: Fri 6:45 PM, Feb 16, 2018") == [date(2018, 2, 16)]
