@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
-"""Convert raw article dumps into Pelican Markdown posts.
+"""Convert news articles into Pelican Markdown posts.
 
-    convert_articles.py [INPUT ...] [--output DIR] [--date YYYY-MM-DD]
+    convert_articles.py [INPUT ...] [--output DIR] [--date YYYY-MM-DD] [--source NAME]
                         [--force] [--dry-run] [-v]
+
+INPUT: text dumps and pages pasted from a browser (.txt), saved web pages
+(.html, .htm), RSS or Atom feeds, URLs, `.urls` files of URLs, or folders of
+them; each is told apart by its content (ingest/inputs.py).
 
 Exit status: 0 when every input converted, 1 when some were rejected (the
 rest are still written), 2 for a usage error.
@@ -22,10 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ingest.clean import clean_article  # noqa: E402
-from ingest.dump import DumpError, read_dump, split_articles  # noqa: E402
 from ingest.enrich import RejectedArticle, enrich_article  # noqa: E402
-from ingest.paste import extract_pasted, prose_words, split_pasted  # noqa: E402
+from ingest.inputs import expand_inputs, read_input  # noqa: E402
 from ingest.render import render_post  # noqa: E402
 from ingest.store import (  # noqa: E402
     IMPORTED,
@@ -37,10 +39,8 @@ from ingest.store import (  # noqa: E402
     read_posts,
     remove_stale_temporaries,
 )
-from ingest.webpage import extract_page  # noqa: E402
 
 PROGRESS_THRESHOLD = 200  # dump files; below this a progress bar is only clutter
-DUMP_LAYOUT_SHARE = 0.5  # of a text file's prose, in the articles the dump layout finds
 PARALLEL_THRESHOLD = 64  # dump files; below this starting workers costs more than it saves
 
 
@@ -55,32 +55,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         description="Convert raw article dumps into Pelican Markdown posts."
     )
-    parser.add_argument("inputs", nargs="*", type=Path, metavar="INPUT",
-                        help="dump files or folders of *.txt dumps (default: content/raw)")
+    parser.add_argument("inputs", nargs="*", metavar="INPUT",
+                        help="text dumps or pastes (.txt), saved pages (.html), feeds (.xml, .rss, .atom), "
+                             "URLs, .urls files of URLs, or folders of them (default: content/raw)")
     parser.add_argument("--output", type=Path, default=Path("content/articles"),
                         help="folder for the posts (default: content/articles)")
     parser.add_argument("--date", type=parse_date, help="publication date for every article")
+    parser.add_argument("--source", default="", metavar="NAME",
+                        help="the outlet, for inputs that do not name it (pastes, dumps)")
     parser.add_argument("--force", action="store_true",
                         help="replace posts even when they were edited by hand")
     parser.add_argument("--dry-run", action="store_true", help="report, write nothing")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="list every dropped line and why")
     return parser
-
-
-INPUT_SUFFIXES = (".txt", ".html", ".htm")
-
-
-def input_files(inputs: list[Path]) -> list[Path]:
-    """Files as given, folders expanded to the inputs they hold, in a stable order."""
-    files = []
-    for item in inputs:
-        if item.is_dir():
-            files += sorted(p for p in item.rglob("*") if p.suffix.lower() in INPUT_SUFFIXES
-                            and p.is_file() and not p.name.startswith("."))
-        else:
-            files.append(item)
-    return files
 
 
 def today() -> date:
@@ -99,33 +87,6 @@ def progress(items, total: int):
     return items
 
 
-def articles_in(path: Path) -> tuple[list, list[str]]:
-    """The articles in one input, told apart by kind, and notes for -v."""
-    if path.suffix.lower() in (".html", ".htm"):
-        try:
-            raw = path.read_bytes()
-        except OSError as error:
-            raise DumpError(str(path), f"cannot read: {error.strerror or error}") from None
-        return [extract_page(raw, str(path))], []
-    lines, notes = read_dump(path)
-    try:
-        raws = split_articles(lines, str(path))
-    except DumpError:
-        raws = []  # not the dump layout: a page pasted from a browser
-    # A pasted page can repeat a line the way a dump repeats its headline;
-    # the dump layout is taken only when its articles hold most of the prose.
-    held = {line.number: line.text for raw in raws for line in (raw.headline, *raw.header, *raw.body)}
-    outside = (text for number, text in enumerate(lines, start=1) if number not in held)
-    if raws and prose_words(held.values()) >= DUMP_LAYOUT_SHARE * (prose_words(held.values()) + prose_words(outside)):
-        return [clean_article(raw) for raw in raws], notes
-    articles = [extract_pasted(chunk, str(path)) for chunk in split_pasted(lines)]
-    articles = [article for article in articles if article is not None]
-    if not articles:
-        raise DumpError(str(path), "no article found: neither the dump layout nor a pasted page "
-                                   "with a headline above a run of paragraphs")
-    return articles, notes
-
-
 @dataclass
 class FileResult:
     posts: list = field(default_factory=list)
@@ -133,18 +94,16 @@ class FileResult:
     dropped: list[str] = field(default_factory=list)  # for -v
 
 
-def convert_file(path: Path, forced_date: date | None) -> FileResult:
-    """One dump through every pure stage: posts, one-line errors, dropped lines."""
-    result = FileResult()
-    try:
-        articles, result.dropped = articles_in(path)
-    except DumpError as error:
-        result.errors.append(str(error))
-        return result
-    for article in articles:
+def convert_file(item: str, forced_date: date | None, outlet: str = "") -> FileResult:
+    """One input through every pure stage: posts, one-line errors, dropped lines."""
+    found = read_input(item)
+    result = FileResult(errors=found.errors, dropped=found.notes)
+    for article in found.articles:
         result.dropped += [
-            f"{path}:{line.number}: dropped ({reason}): {line.text}" for line, reason in article.dropped
+            f"{item}:{line.number}: dropped ({reason}): {line.text}" for line, reason in article.dropped
         ]
+        if outlet and not article.outlet:
+            article = replace(article, outlet=outlet)
         try:
             post = enrich_article(article, forced_date)
         except RejectedArticle as error:
@@ -156,23 +115,24 @@ def convert_file(path: Path, forced_date: date | None) -> FileResult:
     return result
 
 
-def convert_files(files: list[Path], forced_date: date | None):
-    """convert_file over every file, in order; on all cores when there is enough work."""
+def convert_files(files: list[str], forced_date: date | None, outlet: str = ""):
+    """convert_file over every input, in order; on all cores when there is enough work."""
     if len(files) < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
-        yield from (convert_file(path, forced_date) for path in files)
+        yield from (convert_file(item, forced_date, outlet) for item in files)
         return
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(mp_context=context) as pool:
         chunk = max(1, len(files) // ((os.cpu_count() or 2) * 8))
-        yield from pool.map(convert_file, files, [forced_date] * len(files), chunksize=chunk)
+        yield from pool.map(convert_file, files, [forced_date] * len(files), [outlet] * len(files),
+                            chunksize=chunk)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    errors: list[str] = []  # one line each: rejected inputs, then files that could not be written
+    # One line each: rejected inputs, then files that could not be written.
+    files, errors = expand_inputs(args.inputs or ["content/raw"])
     posts = []
-    files = input_files(args.inputs or [Path("content/raw")])
-    for result in progress(convert_files(files, args.date), len(files)):
+    for result in progress(convert_files(files, args.date, args.source), len(files)):
         posts += result.posts
         errors += result.errors
         if args.verbose:

@@ -1,0 +1,120 @@
+"""What an input is, told apart by its content, and the articles it holds.
+
+    a URL                 fetched, then read as below
+    a `.urls` file        one URL a line
+    an RSS or Atom feed   one article per entry (entries with only a summary
+                          are fetched from their link)
+    a saved web page      `.html`, `.htm`: trafilatura (webpage.py)
+    a text file           the dump layout when it holds most of the prose
+                          (dump.py), else a page pasted from a browser (paste.py)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .clean import Article, clean_article
+from .dump import DumpError, decode_with_notes, split_articles
+from .feeds import entry_article, is_feed, read_feed
+from .fetch import fetch, is_url, read_url_list
+from .paste import extract_pasted, prose_words, split_pasted
+from .webpage import extract_page
+
+INPUT_SUFFIXES = (".txt", ".html", ".htm", ".urls", ".xml", ".rss", ".atom")
+PAGE_SUFFIXES = (".html", ".htm")
+DUMP_LAYOUT_SHARE = 0.5  # of a text file's prose, in the articles the dump layout finds
+
+
+@dataclass
+class Found:
+    articles: list[Article] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # one line each
+    notes: list[str] = field(default_factory=list)  # for -v
+
+
+def expand_inputs(inputs: list[str]) -> tuple[list[str], list[str]]:
+    """Every input to read, in a stable order: folders give the inputs they hold,
+    `.urls` files their addresses. Returns (inputs, one-line errors)."""
+    items, errors = [], []
+    for item in inputs:
+        path = Path(item)
+        if is_url(item):
+            items.append(item)
+        elif path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in INPUT_SUFFIXES
+                           and p.is_file() and not p.name.startswith("."))
+            expanded, failed = expand_inputs([str(p) for p in found])
+            items += expanded
+            errors += failed
+        elif path.suffix.lower() == ".urls":
+            try:
+                items += read_url_list(path.read_text(encoding="utf-8-sig"))
+            except (OSError, UnicodeDecodeError) as error:
+                errors.append(f"{path}: cannot read: {getattr(error, 'strerror', None) or error}")
+        else:
+            items.append(item)
+    return items, errors
+
+
+def text_articles(lines: list[str], source: str) -> list[Article]:
+    """A text file's articles: the dump layout, or a pasted page."""
+    try:
+        raws = split_articles(lines, source)
+    except DumpError:
+        raws = []  # not the dump layout: a page pasted from a browser
+    # A pasted page can repeat a line the way a dump repeats its headline;
+    # the dump layout is taken only when its articles hold most of the prose.
+    held = {line.number: line.text for raw in raws for line in (raw.headline, *raw.header, *raw.body)}
+    outside = (text for number, text in enumerate(lines, start=1) if number not in held)
+    inside = prose_words(held.values())
+    if raws and inside >= DUMP_LAYOUT_SHARE * (inside + prose_words(outside)):
+        return [clean_article(raw) for raw in raws]
+    articles = [extract_pasted(chunk, source) for chunk in split_pasted(lines)]
+    articles = [article for article in articles if article is not None]
+    if not articles:
+        raise DumpError(source, "no article found: neither the dump layout nor a pasted page "
+                                "with a headline above a run of paragraphs")
+    return articles
+
+
+def feed_articles(raw: bytes, source: str, found: Found, fetcher) -> None:
+    outlet, entries = read_feed(raw, source)
+    for entry in entries:
+        try:
+            if entry.html:
+                found.articles.append(entry_article(entry, outlet, source))
+            elif entry.link:
+                page = fetcher(entry.link)
+                article = extract_page(page.body, entry.link, url=page.url)
+                found.articles.append(replace(article, outlet=article.outlet or outlet,
+                                              published=article.published or entry.published))
+            else:
+                raise DumpError(source, f"entry {entry.title!r} has neither a story nor a link")
+        except DumpError as error:
+            found.errors.append(str(error))
+
+
+def read_input(item: str, fetcher=fetch) -> Found:
+    """The articles in one input, with one-line errors and -v notes."""
+    found = Found()
+    try:
+        if is_url(item):
+            page = fetcher(item)
+            raw, source, url = page.body, item, page.url
+        else:
+            source, url = item, ""
+            try:
+                raw = Path(item).read_bytes()
+            except OSError as error:
+                raise DumpError(item, f"cannot read: {error.strerror or error}") from None
+        if is_feed(raw):
+            feed_articles(raw, source, found, fetcher)
+        elif url or Path(item).suffix.lower() in PAGE_SUFFIXES:
+            found.articles.append(extract_page(raw, source, url=url))
+        else:
+            lines, found.notes = decode_with_notes(raw, source)
+            found.articles += text_articles(lines, source)
+    except DumpError as error:
+        found.errors.append(str(error))
+    return found
