@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 
 from .clean import Article, Block, is_subhead
 from .dump import DumpError
+from .paste import line_words
 
 # Lines an article body never needs, whatever the outlet.
 _BOILERPLATE = re.compile(
@@ -97,7 +98,7 @@ def extract_page(raw: bytes, source: str, url: str = "") -> Article:
         raise DumpError(source, "the page has no title")
     headings = {" ".join("".join(head.itertext()).split()) for head in document.body.iter("head")}
     blocks = body_blocks(document.text, headings, title)
-    if sum(len(block.text.split()) for block in blocks) < MIN_ARTICLE_WORDS:
+    if sum(line_words(block.text) for block in blocks) < MIN_ARTICLE_WORDS:
         raise DumpError(source, "no article found in this page")
     authors = tuple(name.strip() for name in (document.author or "").split(";") if name.strip())
     return Article(
