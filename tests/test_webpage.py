@@ -79,7 +79,8 @@ def test_page_language_reads_the_html_element():
 
 def test_a_page_in_a_script_without_spaces_is_an_article(convert, tmp_path):
     page = tmp_path / "tokyo.html"
-    body = "".join(f"<p>{'東京都は新しい防災計画を発表し、住民に避難経路の確認を呼びかけた。' * 2}</p>" for _ in range(4))
+    sentence = "東京都は新しい防災計画を発表し、住民に避難経路の確認を呼びかけた。"
+    body = "".join(f"<p>{sentence * 2}</p>" for _ in range(4))
     page.write_text(f'<html lang="ja"><head><title>東京都が防災計画を発表</title>'
                     f'<meta property="article:published_time" content="2025-09-01"></head>'
                     f"<body><article><h1>東京都が防災計画を発表</h1>{body}</article></body></html>", encoding="utf-8")

@@ -39,7 +39,7 @@ def fetch(url: str, sleep=time.sleep) -> Fetched:
             with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
                 body = response.read(MAX_BYTES + 1)
                 if len(body) > MAX_BYTES:
-                    raise DumpError(url, f"larger than {MAX_BYTES // 2**20} MB; not fetched")
+                    raise DumpError(url, f"over the size cap of {MAX_BYTES:,} bytes; not fetched")
                 return Fetched(response.geturl(), response.headers.get("Content-Type", ""), body)
         except urllib.error.HTTPError as error:
             if error.code not in RETRY_STATUSES or attempt == RETRIES:
