@@ -52,7 +52,7 @@ PAGE_TRANSLATION_ID = None
 
 # ARTICLE_ORDER_BY is set by the newsroom plugin (plugins/newsroom/ordering.py):
 # newest first, a day's stories by slug.
-PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "period_archives": None}
+PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "period_archives": None, "source": None}
 
 # A post written by hand without a Category lands on the converter's fallback
 # desk, not on a desk named after its folder.
@@ -67,8 +67,14 @@ SLUGIFY_SOURCE = "title"
 FILENAME_METADATA = ""
 ARTICLE_URL = "{date:%Y}/{date:%m}/{date:%d}/{slug}/"
 ARTICLE_SAVE_AS = "{date:%Y}/{date:%m}/{date:%d}/{slug}/index.html"
+# A story in another language (its `Lang`) lives at the same kind of address:
+# the digest has no translations, only stories written in several languages.
+ARTICLE_LANG_URL = ARTICLE_URL
+ARTICLE_LANG_SAVE_AS = ARTICLE_SAVE_AS
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
+PAGE_LANG_URL = PAGE_URL
+PAGE_LANG_SAVE_AS = PAGE_SAVE_AS
 TAG_URL = "tag/{slug}/"
 TAG_SAVE_AS = "tag/{slug}/index.html"
 TAGS_URL = "tags/"

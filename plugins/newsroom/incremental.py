@@ -113,12 +113,22 @@ def _stamp(path: str) -> list[int] | None:
     return [stat.st_size, stat.st_mtime_ns]
 
 
-class _PlainTitle:
-    """A story whose title reads as HTML that shows the plain-text title."""
+class _FeedItem:
+    """A story as a feed shows it: Pelican reads its title as HTML (it strips
+    tags and decodes entities) and ours are plain text, so the title comes
+    escaped once; a story from another outlet ends with a link to the original."""
 
     def __init__(self, story):
         self._story = story
         self.title = escape(story.title)
+
+    def get_content(self, siteurl):
+        content = self._story.get_content(siteurl)
+        original = getattr(self._story, "original_url", "")
+        if original:
+            content += (f'<p>Originally published by <a href="{escape(original)}">'
+                        f"{escape(getattr(self._story, 'source', '') or original)}</a>.</p>")
+        return content
 
     def __getattr__(self, name):
         return getattr(self._story, name)
@@ -284,9 +294,7 @@ class IncrementalWriter(Writer):
         return feed
 
     def _add_item_to_the_feed(self, feed, item):
-        """Pelican reads a story's title as HTML (it strips tags and decodes
-        entities); ours are plain text, so the feed gets the title escaped once."""
-        super()._add_item_to_the_feed(feed, _PlainTitle(item))
+        super()._add_item_to_the_feed(feed, _FeedItem(item))
 
     def remove_stale(self) -> int:
         """Delete what the last build wrote and this one did not: the pages of a

@@ -5,6 +5,7 @@
 - links each day's edition to the previous and next edition;
 - finds related stories (shared tags, nearby in time) in linear time;
 - estimates reading time once per story;
+- credits each story to its outlet and lists each outlet's stories (sources.py);
 - writes a deterministic sitemap (pelican-sitemap stamps index pages with the
   build time, which breaks byte-identical builds);
 - reads every post the same way, checked and sanitized, and leaves out with
@@ -30,6 +31,7 @@ from .incremental import provide_writer, save_ledger
 from .ordering import order_stories
 from .parallel import convert_on_every_core
 from .reader import LEFT_OUT, LeftOutFilter, use_site_reader
+from .sources import add_sources_generator, credit_sources
 from .speed import (
     cache_urls,
     collect_as_usual,
@@ -246,6 +248,8 @@ def register():
     signals.article_generator_finalized.connect(prepare_articles)
     signals.article_generator_finalized.connect(link_editions)
     signals.article_generator_finalized.connect(relate_stories)
+    signals.article_generator_finalized.connect(credit_sources)
+    signals.get_generators.connect(add_sources_generator)
     signals.article_generator_finalized.connect(set_stories_aside)
     # content_written fires for every page, listing pages included; finalized
     # once, after all writing, so the sitemap sees the whole site.
