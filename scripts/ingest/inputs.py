@@ -18,12 +18,12 @@ from .clean import Article, clean_article
 from .dump import DumpError, decode_with_notes, split_articles
 from .feeds import entry_article, is_feed, read_feed
 from .fetch import fetch, is_url, read_url_list
-from .paste import extract_pasted, prose_words, split_pasted
+from .paste import extract_pasted, split_pasted
 from .webpage import extract_page
 
 INPUT_SUFFIXES = (".txt", ".html", ".htm", ".urls", ".xml", ".rss", ".atom")
 PAGE_SUFFIXES = (".html", ".htm")
-DUMP_LAYOUT_SHARE = 0.5  # of a text file's prose, in the articles the dump layout finds
+DUMP_LAYOUT_SHARE = 0.5  # of a text file's characters, in the articles the dump layout finds
 
 
 @dataclass
@@ -64,11 +64,9 @@ def text_articles(lines: list[str], source: str) -> list[Article]:
     except DumpError:
         raws = []  # not the dump layout: a page pasted from a browser
     # A pasted page can repeat a line the way a dump repeats its headline;
-    # the dump layout is taken only when its articles hold most of the prose.
-    held = {line.number: line.text for raw in raws for line in (raw.headline, *raw.header, *raw.body)}
-    outside = (text for number, text in enumerate(lines, start=1) if number not in held)
-    inside = prose_words(held.values())
-    if raws and inside >= DUMP_LAYOUT_SHARE * (inside + prose_words(outside)):
+    # the dump layout is taken only when its articles hold most of the text.
+    held = sum(len(line.text) for raw in raws for line in (raw.headline, *raw.header, *raw.body))
+    if raws and held >= DUMP_LAYOUT_SHARE * sum(map(len, lines)):
         return [clean_article(raw) for raw in raws]
     articles = [extract_pasted(chunk, source) for chunk in split_pasted(lines)]
     articles = [article for article in articles if article is not None]
