@@ -22,6 +22,8 @@ from ingest.dates import find_dates, resolve_date
         ("24 сентября 2018", [date(2018, 9, 24)]),
         ("By Federica Lusiardi - 2019-04-10", [date(2019, 4, 10)]),
         ("11.04.2019 could be April or November", []),  # read two ways: never taken
+        ("11.14.2019 09:00 AM", [date(2019, 11, 14)]),  # only one way to read it
+        ("14/11/2019", [date(2019, 11, 14)]),
     ],
 )
 def test_find_dates(text, expected):

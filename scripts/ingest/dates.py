@@ -35,7 +35,8 @@ _FULL_DATE = re.compile(
     rf"(?<!\w){_WEEKDAY}(?:{_MONTH}\s+(?P<day>\d{{1,2}}){_ORDINAL},?\s+(?P<year>\d{{4}})"
     rf"|(?P<day2>\d{{1,2}})(?:\.|{_ORDINAL})?\s+(?:de\s+)?{_MONTH.replace('month', 'month2')},?\s+"
     rf"(?:de\s+)?(?P<year2>\d{{4}})"
-    rf"|(?P<year3>\d{{4}})[-/.](?P<month3>\d{{2}})[-/.](?P<day3>\d{{2}})(?!\d))(?!\w)",
+    rf"|(?P<year3>\d{{4}})[-/.](?P<month3>\d{{2}})[-/.](?P<day3>\d{{2}})(?!\d)"
+    rf"|(?<!\d)(?P<first4>\d{{1,2}})(?P<sep>[-/.])(?P<second4>\d{{1,2}})(?P=sep)(?P<year4>\d{{4}})(?!\d))(?!\w)",
     re.IGNORECASE,
 )
 
@@ -43,12 +44,17 @@ _FULL_DATE = re.compile(
 def find_dates(text: str) -> list[date]:
     """Every valid full date in `text`, in order of appearance: `April 8, 2025`,
     `Nov. 18th 2019`, `8 April 2025`, `25. September 2018`, `22 de outubro de 2010`,
-    `2019-04-10`. A date without a year, or in an order that could be read two
-    ways (`11.04.2019`), is never taken."""
+    `2019-04-10`, `11.14.2019`, `14/11/2019`. A date without a year, or in an
+    order that could be read two ways (`11.04.2019`), is never taken."""
     found = []
     for match in _FULL_DATE.finditer(text):
         if match["year3"]:
             year, month, day = int(match["year3"]), int(match["month3"]), int(match["day3"])
+        elif match["year4"]:
+            first, second, year = int(match["first4"]), int(match["second4"]), int(match["year4"])
+            if (first > 12) == (second > 12):
+                continue  # 11.04.2019: April or November? never guessed
+            day, month = (first, second) if first > 12 else (second, first)
         else:
             month = _MONTHS[(match["month"] or match["month2"]).lower()]
             day = int(match["day"] or match["day2"])
