@@ -34,6 +34,7 @@ from ingest.store import (  # noqa: E402
     OUTCOMES,
     REMOVED,
     apply_plan,
+    body_sketch,
     plan_writes,
     read_list,
     read_posts,
@@ -111,7 +112,8 @@ def convert_file(item: str, forced_date: date | None, outlet: str = "") -> FileR
             continue
         # Rendering here, in the worker, spares the main process; the plan
         # renders again only for a post whose slug had to change.
-        result.posts.append(replace(post, markdown=render_post(post, post.slug)))
+        markdown = render_post(post, post.slug)
+        result.posts.append(replace(post, markdown=markdown, sketch=body_sketch(markdown)))
     return result
 
 
@@ -158,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     outcomes = ["failed" if item.path in failed else item.outcome for item in planned]
     for item, outcome in zip(planned, outcomes, strict=True):
         newly_deleted = outcome == "deleted" and item.post.story not in removed
-        if args.verbose or outcome == "kept" or newly_deleted:
+        if args.verbose or outcome in ("kept", "duplicate") or newly_deleted:
             note = f" ({item.note})" if item.note else ""
             print(f"{item.path}: {outcome}{note}")
 

@@ -48,15 +48,14 @@ def test_menus_captions_boxes_teasers_and_comments_stay_out(convert, tmp_path):
 
 
 def test_several_pasted_pages_in_one_file_are_separated_by_a_rule(convert, tmp_path):
-    paste = FERRY.read_text(encoding="utf-8")
-    second = paste.replace("Ferry fares to rise by a fifth", "Bus fares to rise by a tenth").replace(
-        "ferry operator", "bus operator").replace("21 percent", "11 percent")
     both = tmp_path / "two.txt"
-    both.write_text(paste + "\n---\n" + second, encoding="utf-8")
+    bridge = FIXTURES / "pastes" / "bridge_closure.txt"
+    both.write_text(FERRY.read_text(encoding="utf-8") + "\n---\n" + bridge.read_text(encoding="utf-8"),
+                    encoding="utf-8")
     code, stdout, _ = convert(both, "--output", tmp_path / "posts")
     assert code == 0 and "2 new" in stdout
     titles = sorted(header_of(post)["Title"] for post in read_posts(tmp_path / "posts").values())
-    assert titles == ["Bus fares to rise by a tenth as operator blames fuel costs",
+    assert titles == ["Coast road to close for a month while bridge bearings are replaced",
                       "Ferry fares to rise by a fifth as operator blames fuel costs"]
 
 

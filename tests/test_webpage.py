@@ -88,3 +88,31 @@ def test_a_page_in_a_script_without_spaces_is_an_article(convert, tmp_path):
     assert (code, stderr) == (0, "")
     (post,) = read_posts(tmp_path / "posts").values()
     assert header_of(post)["Lang"] == "ja" and "防災計画" in body_of(post)
+
+
+def test_the_same_wire_story_from_another_outlet_is_one_post_naming_both(convert, tmp_path):
+    """Republished under another headline with a line added: a duplicate of the first, both outlets named."""
+    page = (PAGES / "harbour_strike.html").read_text(encoding="utf-8")
+    copy = (page.replace("The Coastal Herald", "Harbour Daily")
+                .replace("Harbour strike ends after nine days as dockers accept pay offer",
+                         "Eastmouth dockers return to work")
+                .replace("coastalherald.example", "harbourdaily.example")
+                .replace("<p>The regional government", "<p>Eastmouth has the busiest container berths "
+                         "on the coast.</p>\n    <p>The regional government"))
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "a_herald.html").write_text(page, encoding="utf-8")
+    (tmp_path / "raw" / "b_daily.html").write_text(copy, encoding="utf-8")
+    code, stdout, _ = convert(tmp_path / "raw", "--output", tmp_path / "posts")
+    assert code == 0 and "1 new" in stdout and "1 duplicate" in stdout
+    assert ("(same story as 2025-06-12-harbour-strike-ends-after-nine-days-as-dockers-accept-pay-offer.md "
+            "(The Coastal Herald); this copy from Harbour Daily)") in stdout
+    # Imported again later, on its own, it is still the same story.
+    (tmp_path / "raw" / "a_herald.html").unlink()
+    _, stdout, _ = convert(tmp_path / "raw", "--output", tmp_path / "posts")
+    assert "0 new" in stdout and "1 duplicate" in stdout
+    assert len(read_posts(tmp_path / "posts")) == 1
+
+
+def test_a_different_story_on_the_same_day_is_not_a_duplicate(convert, tmp_path):
+    convert(PAGES / "harbour_strike.html", FIXTURES / "pastes" / "ferry_fares.txt", "--output", tmp_path)
+    assert len(read_posts(tmp_path)) == 2

@@ -50,6 +50,7 @@ class Post:
     lang: str = ""
     date_given: bool = False  # the date came from --date, not from the text
     markdown: str = ""  # the rendered post under its own slug, when already rendered
+    sketch: frozenset = frozenset()  # store.body_sketch of `markdown`, made in the worker
 
 
 # Pelican's SLUG_REGEX_SUBSTITUTIONS, applied as pelican.utils.slugify does

@@ -20,11 +20,13 @@ only `write_posts` and `save_lists` touch files.
 from __future__ import annotations
 
 import difflib
+import heapq
 import os
 import re
 import tempfile
+import zlib
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from .enrich import Post
@@ -38,6 +40,13 @@ IMPORTED, REMOVED = "imported.tsv", "removed.tsv"
 # Two bodies under one headline on one day are one story, corrected, when
 # this share of their words lines up; below it they are two stories.
 SAME_STORY_RATIO = 0.5
+# The same wire story republished by another outlet, under another headline:
+# bodies whose 5-word shingles mostly agree, a couple of days apart at most.
+SKETCH_SIZE = 32
+SHINGLE_WORDS = 5
+SKETCH_WORDS = 150  # the story's opening: where republished copies agree, and cheap to read
+NEAR_DUPLICATE_SHARE = 0.75  # of the smaller sketch
+NEAR_DUPLICATE_DAYS = 2
 
 
 @dataclass(frozen=True)
@@ -118,6 +127,61 @@ def same_story(old_text: str, new_text: str) -> bool:
     return difflib.SequenceMatcher(None, old, new, autojunk=False).ratio() >= SAME_STORY_RATIO
 
 
+def body_sketch(text: str) -> frozenset[int]:
+    """A post's opening summed up in a few numbers (the smallest hashes of its
+    5-word shingles): near-identical bodies share most of them. crc32, not
+    hash(), so every worker process computes the same numbers."""
+    words = _body(text).split()[:SKETCH_WORDS]
+    shingles = {zlib.crc32(" ".join(words[i:i + SHINGLE_WORDS]).encode("utf-8"))
+                for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
+    return frozenset(heapq.nsmallest(SKETCH_SIZE, shingles))
+
+
+def near_duplicates(one: frozenset[int], other: frozenset[int]) -> bool:
+    smaller = min(len(one), len(other))
+    return smaller > 0 and len(one & other) >= NEAR_DUPLICATE_SHARE * smaller
+
+
+class _Republished:
+    """Finds an earlier post of the same story from another outlet: among this
+    import's posts and those on disk, a few days either side."""
+
+    def __init__(self, on_disk: dict[str, OnDisk]):
+        self.on_disk = on_disk
+        self.by_day: dict[date, list[tuple[str, frozenset[int]]]] = {}
+        self.disk_days: set[date] = set()
+
+    def _load_day(self, day: date) -> None:
+        if day in self.disk_days:
+            return
+        self.disk_days.add(day)
+        prefix = day.isoformat()
+        for name, existing in self.on_disk.items():
+            if name.startswith(prefix):
+                self.by_day.setdefault(day, []).append((name, body_sketch(existing.text)))
+
+    def earlier(self, post: Post, text: str) -> str | None:
+        sketch = post.sketch or body_sketch(text)
+        for offset in range(-NEAR_DUPLICATE_DAYS, NEAR_DUPLICATE_DAYS + 1):
+            day = post.date + timedelta(days=offset)
+            self._load_day(day)
+            for name, other in self.by_day.get(day, []):
+                if near_duplicates(sketch, other):
+                    return name
+        return None
+
+    def add(self, post: Post, name: str, text: str) -> None:
+        self.by_day.setdefault(post.date, []).append((name, post.sketch or body_sketch(text)))
+
+
+NO_OUTLET = "no named outlet"
+
+
+def _outlet(text: str) -> str:
+    match = re.search(r"^Source: *(.+?) *$", text.partition("\n\n")[0], re.MULTILINE)
+    return match.group(1) if match else NO_OUTLET
+
+
 def plan_writes(
     posts: list[Post],
     folder: Path,
@@ -137,11 +201,15 @@ def plan_writes(
     planned: list[Planned] = []
     first_seen: dict[str, Post] = {}
     claimed: set[str] = set()  # files already matched to a story of this import
+    republished = _Republished(on_disk)
+    written: dict[str, str] = {}  # this import's new posts: file name -> text
     for post in posts:
         if post.story in first_seen:
             earlier = first_seen[post.story]
             planned.append(Planned("duplicate", folder / post_filename(post.date, post.slug), None,
-                                   post, f"same story as {earlier.source}:{earlier.line}"))
+                                   post, f"same story as {earlier.source}:{earlier.line} "
+                                         f"({earlier.outlet or NO_OUTLET}); this copy from "
+                                         f"{post.outlet or NO_OUTLET}"))
             continue
         first_seen[post.story] = post
         if post.story in removed:
@@ -162,9 +230,25 @@ def plan_writes(
                     and same_story(existing.text, _render(post, existing.slug or post.slug))):
                 name = candidate
         if name is None:
+            text = _render(post, post.slug)
+            earlier = republished.earlier(post, text)
+            if earlier in on_disk and earlier not in claimed and on_disk[earlier].story not in first_seen \
+                    and _outlet(on_disk[earlier].text) == (post.outlet or NO_OUTLET):
+                name = earlier  # the same outlet's story, its headline and words corrected
+            elif earlier is not None:
+                earlier_text = written.get(earlier) or on_disk[earlier].text
+                planned.append(Planned("duplicate", folder / earlier, None, post,
+                                       f"same story as {earlier} ({_outlet(earlier_text)}); "
+                                       f"this copy from {post.outlet or NO_OUTLET}"))
+                continue
+        if name is None:
             slug = _free_slug(post.slug, taken)
             taken.add(slug)
-            planned.append(Planned("new", folder / post_filename(post.date, slug), _render(post, slug), post))
+            path = folder / post_filename(post.date, slug)
+            text = text if slug == post.slug else _render(post, slug)
+            planned.append(Planned("new", path, text, post))
+            republished.add(post, path.name, text)
+            written[path.name] = text
             continue
         claimed.add(name)
         planned.append(_plan_update(post, folder, name, on_disk[name], today, force))
