@@ -20,6 +20,8 @@ def test_a_saved_page_becomes_one_post_with_its_metadata(convert, tmp_path):
     assert header["Source-URL"] == "https://www.coastalherald.example/news/2025/06/12/harbour-strike-ends"
     assert header["Authors"] == "Maria Lindqvist; Tom Okafor"
     assert header["Lang"] == "en-GB"
+    assert header["Caption"] == "Dockers gathered at the north gate on Wednesday morning."
+    assert header["Credit"] == "Jens Berg"
 
 
 def test_a_saved_page_keeps_the_article_and_drops_the_page_around_it(convert, tmp_path):

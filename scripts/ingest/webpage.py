@@ -14,7 +14,7 @@ import re
 from datetime import date
 from urllib.parse import urlparse
 
-from .clean import Article, Block, is_subhead
+from .clean import Article, Block, is_subhead, split_caption_credit
 from .dump import DumpError
 from .paste import line_words
 
@@ -29,6 +29,10 @@ MIN_ARTICLE_WORDS = 25
 _TAG = re.compile(rb"<(?:link|meta)\s[^>]*>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(rb"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 _SAVED_FROM = re.compile(rb"<!-- saved from url=\(\d+\)(\S+?) ?-->")
+_FIGCAPTION = re.compile(rb"<figcaption[^>]*>(.*?)</figcaption>", re.IGNORECASE | re.DOTALL)
+_ARTICLE_START = re.compile(rb"<article[\s>]", re.IGNORECASE)
+_MARKUP = re.compile(r"<[^>]+>")
+_CREDIT_LABEL = re.compile(r"^(photo|photograph|picture|image)s?\s*:\s*", re.IGNORECASE)
 _HTML_LANG = re.compile(rb"<html[^>]*?\slang=[\"']?([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)", re.IGNORECASE)
 
 
@@ -63,6 +67,20 @@ def page_address(raw: bytes) -> str:
         if found.get(kind, "").startswith(("http://", "https://")):
             return found[kind].strip()
     return ""
+
+
+def lead_caption(raw: bytes) -> tuple[str, str]:
+    """The caption and credit of the story's first figure (in its `<article>`
+    when it has one): the lead photo's, since trafilatura keeps captions out of the body."""
+    import html
+
+    start = _ARTICLE_START.search(raw)
+    match = _FIGCAPTION.search(raw, start.start() if start else 0)
+    if not match:
+        return "", ""
+    text = " ".join(html.unescape(_MARKUP.sub(" ", match.group(1).decode("utf-8", "replace"))).split())
+    caption, credit = split_caption_credit(text)
+    return caption, _CREDIT_LABEL.sub("", credit)
 
 
 def outlet_of(sitename: str | None, url: str | None, hostname: str | None) -> str:
@@ -101,8 +119,9 @@ def extract_page(raw: bytes, source: str, url: str = "") -> Article:
     if sum(line_words(block.text) for block in blocks) < MIN_ARTICLE_WORDS:
         raise DumpError(source, "no article found in this page")
     authors = tuple(name.strip() for name in (document.author or "").split(";") if name.strip())
+    caption, credit = lead_caption(raw)
     return Article(
-        source=source, line=1, headline=title, caption="", credit="", blocks=blocks, dropped=(),
+        source=source, line=1, headline=title, caption=caption, credit=credit, blocks=blocks, dropped=(),
         published=_published(document.date), outlet=outlet_of(document.sitename, document.url, document.hostname),
         original_url=document.url or page_address(raw) or url, authors=authors, lang=page_language(raw),
     )
