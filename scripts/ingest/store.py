@@ -14,7 +14,7 @@ The folder also holds two lists the converter keeps:
   deleting its line.
 
 `plan_writes` compares every post with what is on disk and returns a plan;
-only `write_posts` and `save_lists` touch files.
+only `write_posts` and `apply_plan` (which writes the plan's posts and both lists) touch files.
 """
 
 from __future__ import annotations
