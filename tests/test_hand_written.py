@@ -28,7 +28,7 @@ def seed_posts(tmp_path: Path) -> list[Path]:
 
 def build_with(tmp_path: Path, names: list[str], caplog) -> tuple[Path, str]:
     """Build the seed's posts plus the named hand-written ones; (output, error lines)."""
-    from newsroom.newsroom import PostsLeftOut
+    from newsroom.left_out import PostsLeftOut
 
     posts = seed_posts(tmp_path) + [HAND_WRITTEN / name for name in names]
     caplog.clear()
