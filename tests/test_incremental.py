@@ -80,3 +80,19 @@ def test_rebuild_after_an_edited_story_equals_a_clean_build(posts, tmp_path):
     clean = build_site(edited, tmp_path / "clean")
     assert differing_files(incremental, clean) == []
     assert "Germany Still Weighs" in (incremental / "tag/germany/index.html").read_text()
+
+
+def test_no_template_reads_a_name_the_writer_leaves_out_of_its_fingerprints():
+    """The writer does not fingerprint UNUSED_KWARGS; a template that starts to
+    read one of them would get stale pages, so this fails first."""
+    from conftest import ROOT
+    from jinja2 import Environment, FileSystemLoader, meta
+    from newsroom.incremental import UNUSED_KWARGS
+
+    environment = Environment(loader=FileSystemLoader(ROOT / "theme" / "templates"))
+    read = {}
+    for name in environment.list_templates():
+        source = environment.loader.get_source(environment, name)[0]
+        read[name] = meta.find_undeclared_variables(environment.parse(source))
+    assert len(read) > 10 and "articles_page" in read["index.html"]  # the scan sees what templates read
+    assert {name: sorted(names & UNUSED_KWARGS) for name, names in read.items() if names & UNUSED_KWARGS} == {}

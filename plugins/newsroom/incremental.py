@@ -47,7 +47,7 @@ JOURNAL = "newsroom-pages.journal"
 LEDGER_FORMAT = 2
 _WRITERS: list = []
 # Context our templates never read, though Pelican passes it to listings.
-# If a template starts to use one of these, remove it from this set.
+# If a template starts to use one of these, remove it from this set (a test fails first).
 UNUSED_KWARGS = frozenset({"all_articles", "dates", "blog", "page_name"})
 _SCALARS = (str, int, float, bool, type(None))
 # Where the project lies on disk, not what its pages show (the theme's and the
