@@ -7,7 +7,8 @@ It audits what `make publish` makes: the site is built with publish.conf.py
 for the loopback address it is then served on, so canonical URLs, feeds and
 the sitemap are absolute, as on the real host.
 
-Needs `npm ci` (Lighthouse 12, the last major that runs on Node 20) and
+Needs Lighthouse 12 (the last major that runs on Node 20), which `make lighthouse`
+installs with `npm install`, and
 Debian's Chromium at /usr/bin/chromium (or CHROME_PATH).
 """
 
