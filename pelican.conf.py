@@ -57,9 +57,10 @@ PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "period_arc
 # A post written by hand without a Category lands on the converter's fallback
 # desk, not on a desk named after its folder.
 USE_FOLDER_AS_CATEGORY = False
-DEFAULT_CATEGORY = tomllib.loads(
-    (Path(__file__).resolve().parent / "scripts/ingest/data/desks.toml").read_text(encoding="utf-8")
-)["fallback"]
+_DATA = Path(__file__).resolve().parent / "scripts/ingest/data"
+DEFAULT_CATEGORY = tomllib.loads((_DATA / "desks.toml").read_text(encoding="utf-8"))["fallback"]
+# The kinds of tags and their labels: the same table the converter writes by.
+TAG_KINDS = tomllib.loads((_DATA / "tag_kinds.toml").read_text(encoding="utf-8"))
 
 # Posts carry an explicit Slug and Date; nothing is derived from file names
 # (parsing a date out of 10,000 file names costs a second on every build).

@@ -144,7 +144,7 @@ def test_tags_index_groups_tags_by_kind_with_counts(site):
 
 def test_tag_page_says_its_kind_and_lists_stories(site):
     soup = page(site, "tag/yoon-suk-yeol")
-    assert soup.select_one(".kicker").get_text() == "People"
+    assert soup.select_one(".kicker").get_text() == "Person"  # one person: the singular, as "Place" below
     assert soup.h1.get_text() == "Yoon Suk Yeol"
     assert [a["href"] for a in soup.select(".story-title a")] == [f"/{SEOUL}/"]
     assert page(site, "tag/south-korea").select_one(".kicker").get_text() == "Place"

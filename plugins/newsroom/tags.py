@@ -1,11 +1,13 @@
 """Each story's tags grouped by kind (Places, People, Organisations), from the
-converter's metadata, and the site's tags counted per kind for the tags index."""
+converter's metadata, and the site's tags counted per kind for the tags index.
+
+The kinds and their labels come from the TAG_KINDS setting, which pelican.conf.py
+reads from the converter's own table (scripts/ingest/data/tag_kinds.toml).
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-
-TAG_KINDS = (("places", "Places"), ("people", "People"), ("organizations", "Organisations"))
 
 
 def _names(value) -> list[str]:
@@ -13,27 +15,31 @@ def _names(value) -> list[str]:
 
 
 def group_tags(generator) -> None:
-    """`tag_groups` on every story; `TAG_KIND` (tag name -> kind) and
-    `TAGS_BY_KIND` in the context."""
-    kind_of: dict[str, str] = {}
+    """`tag_groups` on every story (plural label, tags); in the context,
+    `TAG_KIND` (tag name -> singular label) and `TAGS_BY_KIND` (plural label,
+    [(tag, count)]), the kinds in the table's order, then tags of no kind."""
+    table = generator.settings["TAG_KINDS"]
+    kinds, other = table["kind"], table["other"]
+    kind_of: dict[str, dict] = {}
     for article in generator.articles:
         groups = []
         by_name = {tag.name: tag for tag in getattr(article, "tags", [])}
-        for key, label in TAG_KINDS:
-            tags = [by_name[name] for name in _names(getattr(article, key, "")) if name in by_name]
+        for kind in kinds:
+            tags = [by_name[name] for name in _names(getattr(article, kind["key"].lower(), ""))
+                    if name in by_name]
             for tag in tags:
-                kind_of.setdefault(tag.name, label)
+                kind_of.setdefault(tag.name, kind)
             if tags:
-                groups.append((label, tags))
+                groups.append((kind["plural"], tags))
         article.tag_groups = groups
     counts = Counter()
     for tag, articles in generator.tags.items():
         counts[tag] = len(articles)
     by_kind = []
-    for _, label in (*TAG_KINDS, (None, "Other")):
-        tags = [tag for tag in counts if kind_of.get(tag.name, "Other") == label]
+    for kind in (*kinds, other):
+        tags = [tag for tag in counts if kind_of.get(tag.name, other) is kind]
         tags.sort(key=lambda tag: (-counts[tag], tag.name))
         if tags:
-            by_kind.append((label, [(tag, counts[tag]) for tag in tags]))
-    generator.context["TAG_KIND"] = kind_of
+            by_kind.append((kind["plural"], [(tag, counts[tag]) for tag in tags]))
+    generator.context["TAG_KIND"] = {name: kind["singular"] for name, kind in kind_of.items()}
     generator.context["TAGS_BY_KIND"] = by_kind

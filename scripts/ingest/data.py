@@ -72,6 +72,13 @@ def noise_lines() -> frozenset[str]:
 
 
 @cache
+def tag_kinds() -> tuple[str, ...]:
+    """The kinds of tags, as the post headers name them (tag_kinds.toml)."""
+    config = tomllib.loads((DATA_DIR / "tag_kinds.toml").read_text(encoding="utf-8"))
+    return tuple(kind["key"] for kind in config["kind"])
+
+
+@cache
 def desks() -> tuple[tuple[str, ...], str]:
     """The configured desks and the fallback desk for stories with no known place."""
     config = tomllib.loads((DATA_DIR / "desks.toml").read_text(encoding="utf-8"))

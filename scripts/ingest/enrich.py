@@ -19,7 +19,7 @@ from .entities import Mentions, find_mentions, salient_entities
 
 MAX_SUMMARY_CHARS = 300
 MAX_SLUG_CHARS = 80
-TAG_KINDS = ("Places", "People", "Organizations")
+TAG_KINDS = data.tag_kinds()  # ("Places", "People", "Organizations")
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[”’\"')\]]*(?=\s)")
 
