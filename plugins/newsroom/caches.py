@@ -29,7 +29,7 @@ from pathlib import Path
 import pelican
 from pelican.cache import FileDataCacher
 
-from .patching import patch
+from .patching import register_patch
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +109,6 @@ def _save_atomically(original):
 
 
 def make_caches_durable() -> None:
-    patch(FileDataCacher, "__init__", _load_safely)
-    patch(FileDataCacher, "cache_data", _note_change)
-    patch(FileDataCacher, "save_cache", _save_atomically)
+    register_patch(FileDataCacher, "__init__", _load_safely)
+    register_patch(FileDataCacher, "cache_data", _note_change)
+    register_patch(FileDataCacher, "save_cache", _save_atomically)

@@ -15,7 +15,7 @@ One module per job; `register()` only wires them to Pelican's signals.
     caches.py       caches written atomically, dropped when unreadable
     incremental.py  only the pages whose inputs changed are rendered
     speed.py        work Pelican repeats, done once per build
-    patching.py     one way to replace a Pelican method
+    patching.py     every patch of Pelican applied in one place, behind one switch
     bidi.py         Markdown extension: dir="auto" on every block
 """
 
@@ -29,6 +29,7 @@ from .incremental import provide_writer, save_ledger
 from .left_out import end_build, leave_out_clashes, start_build
 from .ordering import order_stories
 from .parallel import convert_on_every_core
+from .patching import switch_patches
 from .reader import use_site_reader
 from .reading import time_reading
 from .related import relate_stories
@@ -49,6 +50,7 @@ def register():
     linearise_listings()
     make_caches_durable()
     collect_less()
+    signals.initialized.connect(switch_patches)
     signals.initialized.connect(order_stories)
     signals.initialized.connect(start_build)
     signals.readers_init.connect(use_site_reader)
