@@ -66,3 +66,17 @@ def test_the_build_after_a_parallel_build_converts_nothing(tmp_path, caplog, mon
     # On one core, any story not taken from the cache goes through the reader.
     build_site(posts, tmp_path / "work", override={**cached, "PARALLEL_READ_MIN_FILES": 10**9})
     assert [path for path in reads if "/articles/" in path] == []
+
+
+def test_a_reader_cache_of_another_shape_falls_back_to_one_core(tmp_path, caplog, monkeypatch):
+    """A Pelican upgrade may change what the reader cache holds: the build goes on, on one core."""
+    def cache_of_another_shape(generator):
+        raise ValueError("too many values to unpack")
+
+    posts = convert_corpus(tmp_path / "posts")
+    one_core = build_site(posts, tmp_path / "one", override={"PARALLEL_READ_MIN_FILES": 10**9})
+    monkeypatch.setattr(newsroom.parallel, "_to_convert", cache_of_another_shape)
+    with caplog.at_level(logging.WARNING, logger="newsroom.parallel"):
+        fallback = build_site(posts, tmp_path / "fallback", override={"PARALLEL_READ_MIN_FILES": 1})
+    assert "converting on one core (ValueError: too many values to unpack)" in caplog.text
+    assert differing_files(one_core, fallback) == []

@@ -77,7 +77,11 @@ def convert_on_every_core(generator) -> None:
     cores = len(os.sched_getaffinity(0))
     if cores < 2 or readers is None:
         return
-    pending = _to_convert(generator)
+    try:
+        pending = _to_convert(generator)
+    except Exception as error:  # noqa: BLE001 - a cache of another shape: Pelican converts as usual
+        log.warning("newsroom: converting on one core (%s: %s)", type(error).__name__, error)
+        return
     if len(pending) < max(1, settings.get("PARALLEL_READ_MIN_FILES", PARALLEL_READ_MIN_FILES)):
         return
     paths = list(pending)
