@@ -2,7 +2,12 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-12)
+# One lock file per group, pinned with hashes by pip-compile (requirements/*.in say
+# what each group is for). Each stamp names the hash of the files it installed.
+PIP := $(BIN)/pip install --quiet --disable-pip-version-check --require-hashes
+STAMP := $(VENV)/.runtime-$(shell cat requirements/runtime.txt | sha256sum | cut -c1-12)
+TEST_STAMP := $(VENV)/.test-$(shell cat requirements/runtime.txt requirements/test.txt | sha256sum | cut -c1-12)
+BENCH_STAMP := $(VENV)/.bench-$(shell cat requirements/runtime.txt requirements/bench.txt | sha256sum | cut -c1-12)
 CONF := pelican.conf.py
 PUBLISHCONF := publish.conf.py
 OUTPUT := output
@@ -14,10 +19,18 @@ PORT ?= 8000
 help:  ## list the commands
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-$(STAMP): requirements.txt
+$(STAMP): requirements/runtime.txt  # a new runtime lock: a fresh .venv
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PIP) -r requirements/runtime.txt
+	touch $@
+
+$(TEST_STAMP): $(STAMP) requirements/test.txt
+	$(PIP) -r requirements/test.txt
+	touch $@
+
+$(BENCH_STAMP): $(STAMP) requirements/bench.txt
+	$(PIP) -r requirements/bench.txt
 	touch $@
 
 venv: $(STAMP)
@@ -41,7 +54,7 @@ publish: convert  ## build for the web (make publish SITEURL=https://...); fails
 	SITEURL="$(SITEURL)" $(BIN)/pelican content -s $(PUBLISHCONF) -o $(OUTPUT)
 	$(BIN)/python scripts/search_index.py $(OUTPUT)
 
-test: $(STAMP)  ## lint, then run the test suite
+test: $(TEST_STAMP)  ## lint, then run the test suite
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -55,5 +68,5 @@ lighthouse: convert node_modules/.installed  ## Lighthouse scores of six page ty
 clean:  ## remove the built site and caches
 	rm -rf $(OUTPUT) cache .pytest_cache tests/artifacts
 
-bench: $(STAMP)  ## build-speed benchmark: ours vs bare Pelican vs Hugo (ARTICLES=10000 REPEATS=3)
+bench: $(BENCH_STAMP)  ## build-speed benchmark: ours vs bare Pelican vs Hugo (ARTICLES=10000 REPEATS=3)
 	$(BIN)/python scripts/bench.py --articles $(or $(ARTICLES),10000) --repeats $(or $(REPEATS),3)

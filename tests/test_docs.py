@@ -29,8 +29,10 @@ def test_every_project_file_the_readme_names_exists():
 
 
 def test_every_package_the_readme_links_is_pinned():
-    pinned = {line.split("==")[0].lower() for line in (ROOT / "requirements.txt").read_text().splitlines()}
-    linked = {name.lower() for name in re.findall(r"https://pypi\.org/project/([\w-]+)", README)}
-    used = {name.lower() for name in re.findall(r"From PyPI: `([\w-]+)`", README)}
+    locks = (ROOT / "requirements").glob("*.txt")
+    pinned = {line.split("==")[0].lower().replace("_", "-") for lock in locks
+              for line in lock.read_text().splitlines() if "==" in line}
+    linked = {name.lower().replace("_", "-") for name in re.findall(r"https://pypi\.org/project/([\w-]+)", README)}
+    used = {name.lower().replace("_", "-") for name in re.findall(r"From PyPI: `([\w-]+)`", README)}
     assert linked | used
     assert sorted((linked | used) - pinned) == []
