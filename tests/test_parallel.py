@@ -24,29 +24,6 @@ def test_converting_on_every_core_builds_the_same_site_as_one_core(tmp_path, cap
     assert differing_files(one_core, every_core) == []
 
 
-def test_a_failing_worker_pool_falls_back_to_one_core_with_a_warning(tmp_path, caplog, monkeypatch):
-    class BrokenPool:
-        def __init__(self, *args, **kwargs):
-            pass
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-        def map(self, *args, **kwargs):
-            raise BrokenProcessPool("a worker died")
-
-    posts = convert_corpus(tmp_path / "posts")
-    one_core = build_site(posts, tmp_path / "one", override={"PARALLEL_READ_MIN_FILES": 10**9})
-    monkeypatch.setattr(newsroom.parallel, "ProcessPoolExecutor", BrokenPool)
-    with caplog.at_level(logging.INFO, logger="newsroom.parallel"):
-        fallback = build_site(posts, tmp_path / "fallback", override={"PARALLEL_READ_MIN_FILES": 1})
-    assert "converting on one core instead (BrokenProcessPool: a worker died)" in caplog.text
-    assert differing_files(one_core, fallback) == []
-
-
 def test_the_build_after_a_parallel_build_converts_nothing(tmp_path, caplog, monkeypatch):
     """Parallel conversion fills the reader cache, and the cache is saved: the
     next build reads every story from it instead of converting them all again."""
@@ -68,15 +45,41 @@ def test_the_build_after_a_parallel_build_converts_nothing(tmp_path, caplog, mon
     assert [path for path in reads if "/articles/" in path] == []
 
 
-def test_a_reader_cache_of_another_shape_falls_back_to_one_core(tmp_path, caplog, monkeypatch):
-    """A Pelican upgrade may change what the reader cache holds: the build goes on, on one core."""
-    def cache_of_another_shape(generator):
-        raise ValueError("too many values to unpack")
+class BrokenPool:
+    """A worker pool whose worker died."""
 
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def map(self, *args, **kwargs):
+        raise BrokenProcessPool("a worker died")
+
+
+def cache_of_another_shape(generator):
+    """What reading a reader cache written by another Pelican might raise."""
+    raise ValueError("too many values to unpack")
+
+
+@pytest.mark.parametrize(
+    ("name", "failure", "message"),
+    [
+        ("ProcessPoolExecutor", BrokenPool, "BrokenProcessPool: a worker died"),
+        ("_to_convert", cache_of_another_shape, "ValueError: too many values to unpack"),
+    ],
+    ids=["a worker dies", "a cache of another shape"],
+)
+def test_a_failure_falls_back_to_one_core_with_a_warning_and_the_same_site(
+        tmp_path, caplog, monkeypatch, name, failure, message):
     posts = convert_corpus(tmp_path / "posts")
     one_core = build_site(posts, tmp_path / "one", override={"PARALLEL_READ_MIN_FILES": 10**9})
-    monkeypatch.setattr(newsroom.parallel, "_to_convert", cache_of_another_shape)
+    monkeypatch.setattr(newsroom.parallel, name, failure)
     with caplog.at_level(logging.WARNING, logger="newsroom.parallel"):
         fallback = build_site(posts, tmp_path / "fallback", override={"PARALLEL_READ_MIN_FILES": 1})
-    assert "converting on one core (ValueError: too many values to unpack)" in caplog.text
+    assert f"converting on one core instead ({message})" in caplog.text
     assert differing_files(one_core, fallback) == []

@@ -77,21 +77,17 @@ def convert_on_every_core(generator) -> None:
     cores = len(os.sched_getaffinity(0))
     if cores < 2 or readers is None:
         return
-    try:
-        pending = _to_convert(generator)
-    except Exception as error:  # noqa: BLE001 - a cache of another shape: Pelican converts as usual
-        log.warning("newsroom: converting on one core (%s: %s)", type(error).__name__, error)
-        return
-    if len(pending) < max(1, settings.get("PARALLEL_READ_MIN_FILES", PARALLEL_READ_MIN_FILES)):
-        return
-    paths = list(pending)
-    size = math.ceil(len(paths) / (cores * 4))
-    chunks = [paths[start : start + size] for start in range(0, len(paths), size)]
     # A spawned worker starts from this process's sys.path; Pelican loads the
     # plugins without putting their folder there, and the workers import this module.
     added = [path for path in map(os.path.abspath, settings.get("PLUGIN_PATHS", [])) if path not in sys.path]
     sys.path[:0] = added
     try:
+        pending = _to_convert(generator)  # a cache of another Pelican's shape fails here
+        if len(pending) < max(1, settings.get("PARALLEL_READ_MIN_FILES", PARALLEL_READ_MIN_FILES)):
+            return
+        paths = list(pending)
+        size = math.ceil(len(paths) / (cores * 4))
+        chunks = [paths[start : start + size] for start in range(0, len(paths), size)]
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=cores, mp_context=context, initializer=_start_worker,
                                  initargs=(settings["MARKDOWN"],)) as pool:
