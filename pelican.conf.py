@@ -21,7 +21,7 @@ DELETE_OUTPUT_DIRECTORY = False
 THEME = "theme"
 # Every value a template prints is escaped unless it is marked safe: only the
 # body and summary are, and the site's reader has sanitized both
-# (plugins/newsroom/reader.py). Titles, desks, tags, captions and credits are text.
+# (plugins/newsroom/reader/site_reader.py). Titles, desks, tags, captions and credits are text.
 JINJA_ENVIRONMENT = {"autoescape": True}
 
 # Only the plugins we use, never whatever happens to be installed.

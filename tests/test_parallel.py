@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from concurrent.futures.process import BrokenProcessPool
 
-import newsroom.parallel
+import newsroom.reader.parallel
 import pytest
 from conftest import convert_corpus
 from sitebuild import build_site
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.site
 def test_converting_on_every_core_builds_the_same_site_as_one_core(tmp_path, caplog):
     posts = convert_corpus(tmp_path / "posts")
     one_core = build_site(posts, tmp_path / "one", override={"PARALLEL_READ_MIN_FILES": 10**9})
-    with caplog.at_level(logging.INFO, logger="newsroom.parallel"):
+    with caplog.at_level(logging.INFO, logger="newsroom.reader.parallel"):
         every_core = build_site(posts, tmp_path / "every", override={"PARALLEL_READ_MIN_FILES": 1})
     assert f"converted {len(posts)} articles on" in caplog.text
     assert len(list(every_core.glob("20*/*/*/*/index.html"))) == len(posts)  # every story page
@@ -33,7 +33,7 @@ def test_the_build_after_a_parallel_build_converts_nothing(tmp_path, caplog, mon
     cached = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "PARALLEL_READ_MIN_FILES": 1}
     # A first build on one core leaves a cache; then the new stories are converted on every core.
     build_site(posts[:5], tmp_path / "work", override={**cached, "PARALLEL_READ_MIN_FILES": 10**9})
-    with caplog.at_level(logging.INFO, logger="newsroom.parallel"):
+    with caplog.at_level(logging.INFO, logger="newsroom.reader.parallel"):
         build_site(posts, tmp_path / "work", override=cached)
     assert f"converted {len(posts) - 5} articles on" in caplog.text
 
@@ -78,8 +78,8 @@ def test_a_failure_falls_back_to_one_core_with_a_warning_and_the_same_site(
         tmp_path, caplog, monkeypatch, name, failure, message):
     posts = convert_corpus(tmp_path / "posts")
     one_core = build_site(posts, tmp_path / "one", override={"PARALLEL_READ_MIN_FILES": 10**9})
-    monkeypatch.setattr(newsroom.parallel, name, failure)
-    with caplog.at_level(logging.WARNING, logger="newsroom.parallel"):
+    monkeypatch.setattr(newsroom.reader.parallel, name, failure)
+    with caplog.at_level(logging.WARNING, logger="newsroom.reader.parallel"):
         fallback = build_site(posts, tmp_path / "fallback", override={"PARALLEL_READ_MIN_FILES": 1})
     assert f"converting on one core instead ({message})" in caplog.text
     assert differing_files(one_core, fallback) == []

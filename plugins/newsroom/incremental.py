@@ -39,7 +39,7 @@ from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 from pelican.writers import Writer
 
-from .caches import write_atomically
+from .files import write_atomically
 
 log = logging.getLogger(__name__)
 LEDGER = "newsroom-pages.json"

@@ -6,10 +6,36 @@ from __future__ import annotations
 import logging
 import os
 
-from .reader import LEFT_OUT, LeftOutFilter
-
 log = logging.getLogger(__name__)
-_LEFT_OUT_FILTER = LeftOutFilter()
+
+LEFT_OUT: dict[str, str] = {}  # post (relative to PATH) -> why
+
+
+class BadPost(ValueError):
+    """A post that cannot be placed on the site; the message is one line."""
+
+
+def report(where: str, error: Exception) -> BadPost:
+    """Log the one line for a post left out, and remember it for the build's last line."""
+    if where not in LEFT_OUT:
+        LEFT_OUT[where] = str(error)
+        log.error("%s: %s; left out of the site", where, error)
+    return error if isinstance(error, BadPost) else BadPost(str(error))
+
+
+class LeftOutFilter(logging.Filter):
+    """Pelican logs "Could not process PATH" with no reason: the reader has
+    already said why in one line. Any other post Pelican gives up on is
+    counted as left out, so the build still ends non-zero."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg != "Could not process %s" or not record.args:
+            return True
+        where = str(record.args[0])
+        if where in LEFT_OUT:
+            return False
+        LEFT_OUT[where] = "could not be read"
+        return True
 
 
 class PostsLeftOut(Exception):
@@ -31,6 +57,7 @@ class _NoTracebackForLeftOut(logging.Filter):
 
 
 _QUIET_LEFT_OUT = _NoTracebackForLeftOut()
+_LEFT_OUT_FILTER = LeftOutFilter()
 
 
 def start_build(pelican_object) -> None:

@@ -2,36 +2,36 @@
 
 One module per job; `register()` only wires them to Pelican's signals.
 
-    tags.py         each story's tags grouped by kind; tags counted per kind
-    editions.py     daily editions: a story's edition, each day's neighbours, the latest
-    related.py      related stories (shared tags, nearby in time) in linear time
-    reading.py      reading time, once per story
-    sources.py      each story credited to its outlet; a page per outlet
-    sitemap.py      a deterministic sitemap
-    ordering.py     the order of stories in every listing
-    reader.py       every post read the same way: checked, sanitized, one Markdown instance
-    left_out.py     posts left out with one line each; the build ends non-zero
-    parallel.py     new articles converted on every core, into the reader cache
-    caches.py       caches written atomically, dropped when unreadable
-    incremental.py  only the pages whose inputs changed are rendered
-    speed.py        work Pelican repeats, done once per build
-    patching.py     every patch of Pelican applied in one place, behind one switch
-    bidi.py         Markdown extension: dir="auto" on every block
+    tags.py          each story's tags grouped by kind; tags counted per kind
+    editions.py      daily editions: a story's edition, each day's neighbours, the latest
+    related.py       related stories (shared tags, nearby in time) in linear time
+    reading_time.py  reading time, once per story
+    sources.py       each story credited to its outlet; a page per outlet
+    sitemap.py       a deterministic sitemap
+    ordering.py      the order of stories in every listing
+    left_out.py      posts left out with one line each; the build ends non-zero
+    reader/          Pelican's reader and its cache:
+      site_reader.py   every post read the same way: checked, sanitized, one Markdown instance
+      parallel.py      new posts converted on every core, filed in the reader cache
+      cache.py         the reader cache loaded safely, saved atomically and only when changed
+    incremental.py   only the pages whose inputs changed are rendered
+    speed.py         work Pelican repeats, done once per build
+    patching.py      every patch of Pelican applied in one place, behind one switch
+    files.py         files written whole or not at all
+    bidi.py          Markdown extension: dir="auto" on every block
 """
 
 from __future__ import annotations
 
 from pelican import signals
 
-from .caches import make_caches_durable
 from .editions import date_stories, link_editions
 from .incremental import provide_writer, save_ledger
 from .left_out import end_build, leave_out_clashes, start_build
 from .ordering import order_stories
-from .parallel import convert_on_every_core
 from .patching import switch_patches
-from .reader import use_site_reader
-from .reading import time_reading
+from .reader import convert_on_every_core, make_caches_durable, use_site_reader
+from .reading_time import time_reading
 from .related import relate_stories
 from .sitemap import SITEMAP
 from .sources import add_sources_generator, credit_sources

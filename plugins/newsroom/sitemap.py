@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from xml.sax.saxutils import escape
 
-from .caches import write_atomically
+from .files import write_atomically
 
 SITEMAP_EXCLUDE = ("404.html", "search/index.html")
 

@@ -12,6 +12,11 @@ Pelican, which reads it again and reports it as it always does.
 
 Workers are spawned, not forked: Pelican's console may hold a lock in
 another thread when a fork happens.
+
+It files results under the stamp Pelican's reader cache takes of a file
+(`_get_file_stamp`, taken before converting), so it is one of the speedups
+that follow the switch in patching.py: on another Pelican, Pelican reads
+every file itself.
 """
 
 from __future__ import annotations
@@ -25,10 +30,11 @@ from concurrent.futures import ProcessPoolExecutor
 
 from markdown import Markdown
 from pelican.cache import FileDataCacher
-from pelican.readers import _filter_discardable_metadata
 from pelican.utils import file_suffix
 
-from .reader import BadPost, SiteMarkdownReader, post_text, sanitize
+from ..left_out import BadPost
+from ..patching import patches_on
+from .site_reader import SiteMarkdownReader, post_text, sanitize
 
 # Below this many files to convert, starting the workers costs more than they save.
 PARALLEL_READ_MIN_FILES = 1000
@@ -65,17 +71,15 @@ def _to_convert(generator) -> dict[str, object]:
         path = os.path.abspath(os.path.join(generator.path, name))
         if not isinstance(readers.readers.get(file_suffix(path)), SiteMarkdownReader):
             continue
-        cached, _ = readers._cache.get(path, (None, None))
-        stamp = readers._get_file_stamp(path)
-        if cached is None or cached != stamp:
-            pending[path] = stamp
+        if readers.get_cached_data(path, None) is None:  # none, or older than the file
+            pending[path] = readers._get_file_stamp(path)
     return pending
 
 
 def convert_on_every_core(generator) -> None:
     settings, readers = generator.settings, getattr(generator, "readers", None)
     cores = len(os.sched_getaffinity(0))
-    if cores < 2 or readers is None:
+    if cores < 2 or readers is None or not patches_on():
         return
     # A spawned worker starts from this process's sys.path; Pelican loads the
     # plugins without putting their folder there, and the workers import this module.
@@ -95,7 +99,7 @@ def convert_on_every_core(generator) -> None:
                 for path, html, raw in converted:
                     reader = readers.readers[file_suffix(path)]
                     try:
-                        metadata = _filter_discardable_metadata(reader.metadata_from(path, raw))
+                        metadata = reader.metadata_from(path, raw)
                     except BadPost:
                         continue  # reported; Pelican reads it again and leaves it out
                     # The base class files the stamp taken before converting (and

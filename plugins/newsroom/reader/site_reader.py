@@ -15,7 +15,9 @@ editors, who type them by hand. So every post, whoever wrote it:
 Every other metadata value is plain text that the theme escapes.
 
 MarkdownReader builds a new Markdown instance (all extensions) per file;
-one instance, reset between files, parses the same.
+with the speedups on (patching.py), one instance, reset between files,
+parses the same. That reuse leans on Python-Markdown's meta preprocessor
+(its name and priority) and Pelican's `_md`, so it follows the switch.
 """
 
 from __future__ import annotations
@@ -26,8 +28,11 @@ import re
 
 import nh3
 from markdown import Markdown
-from pelican.readers import MarkdownReader
+from pelican.readers import MarkdownReader, _filter_discardable_metadata
 from pelican.utils import get_date, slugify
+
+from ..left_out import BadPost, report
+from ..patching import patches_on
 
 log = logging.getLogger(__name__)
 _META_PRIORITY = 27  # where markdown.extensions.meta registers its preprocessor
@@ -58,10 +63,6 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 def sanitize(html: str) -> str:
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                      url_schemes=ALLOWED_URL_SCHEMES)
-
-
-class BadPost(ValueError):
-    """A post that cannot be placed on the site; the message is one line."""
 
 
 def post_text(path: str) -> tuple[str, int]:
@@ -125,6 +126,9 @@ class SiteMarkdownReader(MarkdownReader):
 
     def _prepare(self, source_path) -> Markdown:
         self._source_path = source_path
+        if not patches_on():  # Pelican's way: a new instance per file
+            self._md = Markdown(**self.settings["MARKDOWN"])
+            return self._md
         if getattr(self, "_shared", None) is None:
             self._shared = Markdown(**self.settings["MARKDOWN"])
             self._meta = self._shared.preprocessors["meta"]
@@ -157,37 +161,11 @@ class SiteMarkdownReader(MarkdownReader):
         return content, self._metadata(source_path, getattr(md, "Meta", None))
 
     def metadata_from(self, source_path, raw: dict | None) -> dict:
-        """Pelican's metadata from a Markdown meta block's raw lines: parallel.py
-        converts the bodies in other processes and hands the raw block back here."""
+        """Pelican's metadata, as its reader cache holds it, from a Markdown meta
+        block's raw lines: parallel.py converts the bodies in other processes
+        and hands the raw block back here."""
         self._prepare(source_path)
-        return self._metadata(source_path, raw)
-
-
-# ---- posts left out of this build ----------------------------------------------
-LEFT_OUT: dict[str, str] = {}  # post (relative to PATH) -> why
-
-
-def report(where: str, error: Exception) -> BadPost:
-    """Log the one line for a post left out, and remember it for the build's last line."""
-    if where not in LEFT_OUT:
-        LEFT_OUT[where] = str(error)
-        log.error("%s: %s; left out of the site", where, error)
-    return error if isinstance(error, BadPost) else BadPost(str(error))
-
-
-class LeftOutFilter(logging.Filter):
-    """Pelican logs "Could not process PATH" with no reason: the reader has
-    already said why in one line. Any other post Pelican gives up on is
-    counted as left out, so the build still ends non-zero."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.msg != "Could not process %s" or not record.args:
-            return True
-        where = str(record.args[0])
-        if where in LEFT_OUT:
-            return False
-        LEFT_OUT[where] = "could not be read"
-        return True
+        return _filter_discardable_metadata(self._metadata(source_path, raw))
 
 
 def use_site_reader(readers) -> None:

@@ -23,34 +23,18 @@ import logging
 import os
 import pickle
 import sys
-import tempfile
-from pathlib import Path
 
 import pelican
 from pelican.cache import FileDataCacher
 
-from .patching import register_patch
+from ..files import write_atomically
+from ..patching import register_patch
 
 log = logging.getLogger(__name__)
 
 # Raise when what the plugin puts in the cache changes shape.
 FORMAT = 2
 VERSION = (FORMAT, pelican.__version__, sys.version_info[:2])
-
-
-def write_atomically(path: str | os.PathLike, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with open(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)  # mkstemp makes it private; a web server must read it
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def load_cache(path: str, opener=open) -> dict:
