@@ -36,11 +36,10 @@ $(BENCH_STAMP): $(STAMP) requirements/bench.txt
 venv: $(STAMP)
 
 convert: $(STAMP)  ## convert content/raw into content/articles (rejected dumps are reported, the rest still build)
-	$(BIN)/python scripts/convert_articles.py content/raw --output content/articles || [ $$? -eq 1 ]
+	$(BIN)/python scripts/convert_articles.py content/raw --output content/articles --manifest cache/convert-manifest.json || [ $$? -eq 1 ]
 
-html: convert  ## convert, build output/ and index it for search (non-zero if a post was left out)
-	$(BIN)/pelican content -s $(CONF) -o $(OUTPUT); built=$$?; \
-	$(BIN)/python scripts/search_index.py $(OUTPUT) && exit $$built
+html: $(STAMP)  ## convert, build output/ and index it for search, when anything changed (non-zero if a post was left out)
+	$(BIN)/python scripts/build_site.py $(CONF) --output $(OUTPUT)
 
 serve: $(STAMP)  ## serve output/ on 127.0.0.1:8000 as a static host would (404.html for missing pages)
 	$(BIN)/python scripts/serve.py $(OUTPUT) --host $(HOST) --port $(PORT)
@@ -50,9 +49,8 @@ devserver: convert  ## rebuild on every change and serve
 	trap 'kill $$pelican 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python scripts/serve.py $(OUTPUT) --host $(HOST) --port $(PORT)
 
-publish: convert  ## build for the web (make publish SITEURL=https://...); fails if a post was left out
-	SITEURL="$(SITEURL)" $(BIN)/pelican content -s $(PUBLISHCONF) -o $(OUTPUT)
-	$(BIN)/python scripts/search_index.py $(OUTPUT)
+publish: $(STAMP)  ## build for the web (make publish SITEURL=https://...); fails if a post was left out
+	SITEURL="$(SITEURL)" $(BIN)/python scripts/build_site.py $(PUBLISHCONF) --output $(OUTPUT)
 
 test: $(TEST_STAMP)  ## lint, then run the test suite
 	$(BIN)/ruff check .
@@ -68,5 +66,5 @@ lighthouse: convert node_modules/.installed  ## Lighthouse scores of six page ty
 clean:  ## remove the built site and caches
 	rm -rf $(OUTPUT) cache .pytest_cache tests/artifacts
 
-bench: $(BENCH_STAMP)  ## build-speed benchmark: ours vs bare Pelican vs Hugo (ARTICLES=10000 REPEATS=3)
+bench: $(BENCH_STAMP) $(TEST_STAMP)  ## build-speed benchmark: ours vs bare Pelican vs Hugo, the daily make html, search bytes (ARTICLES=10000 REPEATS=3)
 	$(BIN)/python scripts/bench.py --articles $(or $(ARTICLES),10000) --repeats $(or $(REPEATS),3)

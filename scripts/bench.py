@@ -12,6 +12,11 @@ systems so machine drift cancels out, measures:
   pelican the same posts, Pelican's default theme and default settings, cold
   hugo    the same posts, a minimal layout (articles, tag pages, month
           archives, paginated lists), cold
+  daily   an editor's `make html`, end to end (converter, Pelican, search
+          index), on a project made of the archive's dumps: from nothing,
+          with nothing changed, and after one new dump; then the bytes a
+          reader's first search fetches (Chromium, through Playwright, when
+          installed), from the site's bundles and from one whole-site index
 
 Every step runs as its own process; its wall time and peak memory (max RSS,
 from wait4) are recorded. Prints a table of medians with min-max spread and
@@ -148,6 +153,104 @@ def hugo_site(posts: Path, site: Path) -> None:
             "---\n" + json.dumps(front, ensure_ascii=False) + "\n---\n\n" + body, encoding="utf-8")
 
 
+PROJECT_LINKS = ("Makefile", ".venv", "requirements", "theme", "plugins", "scripts",
+                 "pelican.conf.py", "publish.conf.py", "pagefind.yml")
+SEARCH_QUERIES = ("minister", "wildfire season", "Tanaka")
+
+
+def daily_project(work: Path, raw: Path) -> Path:
+    """A project folder with the archive's dumps in content/raw and this checkout's code."""
+    project = work / "daily"
+    (project / "content").mkdir(parents=True)
+    shutil.copytree(raw, project / "content" / "raw")
+    shutil.copytree(ROOT / "content" / "pages", project / "content" / "pages")
+    for name in PROJECT_LINKS:
+        (project / name).symlink_to(ROOT / name)
+    return project
+
+
+def make_html(project: Path) -> tuple[float, float]:
+    return run(["make", "-s", "html"], cwd=project)
+
+
+FIRST_SEARCH = """async ([bundles, query]) => {
+  const [primary, ...rest] = bundles;
+  const pagefind = await import(primary + "pagefind.js");
+  await pagefind.options({ bundlePath: primary });
+  for (const other of rest) await pagefind.mergeIndex(other);
+  const search = await pagefind.search(query);
+  await Promise.all(search.results.slice(0, 5).map((result) => result.data()));
+  return search.results.length;
+}"""
+
+
+def first_search_bytes(output: Path, bundles: list[str]) -> dict[str, float] | None:
+    """Bytes of the search index a reader's browser fetches for a first search
+    (a fresh browser per query, the five results a page shows), or None without Playwright."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    import functools
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    from serve import SiteHandler
+
+    class QuietHandler(SiteHandler):
+        def log_message(self, format, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(output)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    fetched = {}
+    try:
+        with sync_playwright() as driver:
+            browser = driver.chromium.launch(executable_path=shutil.which("chromium") or None)
+            for query in SEARCH_QUERIES:
+                context = browser.new_context(bypass_csp=True)
+                page = context.new_page()
+                sizes = []
+                page.on("requestfinished", lambda request, sizes=sizes: sizes.append(
+                    request.sizes()["responseBodySize"]) if "/pagefind" in request.url else None)
+                page.goto(f"{base}/404.html")
+                page.evaluate(FIRST_SEARCH, [[f"{base}/{bundle}" for bundle in bundles], query])
+                fetched[query] = sum(sizes)
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    return fetched
+
+
+def search_bundles(output: Path) -> list[str]:
+    listing = json.loads((output / "pagefind" / "bundles.json").read_text())
+    names = [listing["primary"]] + [name for name in listing["bundles"] if name != listing["primary"]]
+    return [f"pagefind/{name}/" for name in names]
+
+
+def measure_daily(work: Path, raw: Path, articles: int) -> dict:
+    project = daily_project(work, raw)
+    cold = make_html(project)
+    nothing = make_html(project)
+    shutil.copy(extra_article(work / "new-daily", articles + 1), project / "content" / "raw")
+    one_new = make_html(project)
+    results = {"e2e_cold_s": cold[0], "e2e_cold_mb": cold[1], "e2e_nothing_s": nothing[0],
+               "e2e_nothing_mb": nothing[1], "e2e_one_new_s": one_new[0], "e2e_one_new_mb": one_new[1]}
+    output = project / "output"
+    bundled = first_search_bytes(output, search_bundles(output))
+    if bundled is not None:
+        single = run([PYTHON, "-m", "pagefind", "--site", str(output), "--output-subdir", "pagefind-single",
+                      "--quiet"])
+        whole = first_search_bytes(output, ["pagefind-single/"])
+        results["single_index_s"], results["single_index_mb"] = single
+        for query in SEARCH_QUERIES:
+            results[f"search KB bundles: {query}"] = bundled[query] / 1024
+            results[f"search KB one index: {query}"] = whole[query] / 1024
+    return results
+
+
 def measure_once(work: Path, articles: int, order: list[str], repeat: int) -> dict:
     """One repeat, in its own folder: deleting the last repeat's trees of ~16,000
     files right before a timed step would make that step pay for the deletion."""
@@ -156,7 +259,9 @@ def measure_once(work: Path, articles: int, order: list[str], repeat: int) -> di
     posts = work / "ours" / "content" / "articles"
     results: dict = {}
     for system in order:
-        if system == "ours":
+        if system == "daily":
+            results["daily"] = measure_daily(work, raw, articles)
+        elif system == "ours":
             (work / "ours" / "content").mkdir(parents=True)
             shutil.copytree(ROOT / "content" / "pages", work / "ours" / "content" / "pages")
             convert = run([PYTHON, "scripts/convert_articles.py", str(raw), "--output", str(posts)])
@@ -164,7 +269,7 @@ def measure_once(work: Path, articles: int, order: list[str], repeat: int) -> di
             cold = pelican_build(work / "ours", conf, out, cache)
             files, size = tree_size(out)
             by_type = {f"bytes {kind}": value for kind, value in size_by_page_type(out).items()}
-            index = run([PYTHON, "scripts/search_index.py", str(out)])
+            index = run([PYTHON, "scripts/search_index.py", str(out), "--state", str(cache / "search-index.json")])
             warm = pelican_build(work / "ours", conf, out, cache)
             new_dump = extra_article(work / "new", articles + 1)
             import_one = run([PYTHON, "scripts/convert_articles.py", str(new_dump), "--output", str(posts)])
@@ -232,6 +337,22 @@ def format_table(summary: dict, articles: int) -> str:
          f"{summary['pelican']['bytes']['median'] / 2**20:.0f} MB",
          f"{summary['hugo']['bytes']['median'] / 2**20:.0f} MB"),
     ]
+    daily, hugo = summary["daily"], summary["hugo"]["cold_s"]["median"]
+    rows += [
+        ("`make html` from nothing, end to end", f"{cell('daily', 'e2e_cold_s')} = "
+         f"{daily['e2e_cold_s']['median'] / hugo:.1f}x Hugo's build, {cell('daily', 'e2e_cold_mb', ' MB', 0)}", "", ""),
+        ("`make html`, nothing changed", f"{cell('daily', 'e2e_nothing_s', digits=2)}, "
+         f"{cell('daily', 'e2e_nothing_mb', ' MB', 0)}", "", ""),
+        ("`make html` after one new dump", f"{cell('daily', 'e2e_one_new_s', digits=2)}, "
+         f"{cell('daily', 'e2e_one_new_mb', ' MB', 0)}", "", ""),
+    ]
+    if "single_index_s" in daily:
+        rows.append(("one whole-site search index, for comparison",
+                     f"{cell('daily', 'single_index_s')}, {cell('daily', 'single_index_mb', ' MB', 0)}", "", ""))
+        for query in SEARCH_QUERIES:
+            rows.append((f"first search for \"{query}\": bundles / one index",
+                         f"{cell('daily', f'search KB bundles: {query}', ' KB', 0)} / "
+                         f"{cell('daily', f'search KB one index: {query}', ' KB', 0)}", "", ""))
     ratio = cold / summary["pelican"]["cold_s"]["median"]
     lines = [f"| {articles:,} articles | ours | bare Pelican | Hugo |", "|---|---|---|---|"]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
@@ -256,7 +377,7 @@ def main(argv: list[str] | None = None) -> int:
     # One conversion up front gives the posts the other systems build from.
     run([PYTHON, "scripts/convert_articles.py", str(work / "raw"), "--output", str(work / "posts")])
 
-    systems = ["ours", "pelican", "hugo"]
+    systems = ["ours", "daily", "pelican", "hugo"]
     runs = []
     for repeat in range(args.repeats):
         order = systems if repeat % 2 == 0 else systems[::-1]

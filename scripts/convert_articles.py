@@ -15,6 +15,7 @@ rest are still written), 2 for a usage error.
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import os
 import sys
@@ -26,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from ingest import manifest  # noqa: E402
 from ingest.enrich import RejectedArticle, enrich_article  # noqa: E402
 from ingest.inputs import expand_inputs, read_input  # noqa: E402
 from ingest.render import render_post  # noqa: E402
@@ -67,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--force", action="store_true",
                         help="replace posts even when they were edited by hand")
     parser.add_argument("--dry-run", action="store_true", help="report, write nothing")
+    parser.add_argument("--manifest", type=Path, metavar="FILE",
+                        help="remember the inputs converted; skip those unchanged since (make html uses one)")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="list every dropped line and why")
     return parser
@@ -129,12 +133,46 @@ def convert_files(files: list[str], forced_date: date | None, outlet: str = ""):
                             chunksize=chunk)
 
 
+def remember(path: Path, version: str, options: str, skipped: dict, by_file: dict[str, FileResult],
+             planned: list, failed: dict) -> None:
+    """Save the manifest: the inputs skipped, and those converted whole this time."""
+    outcome = {item.post.story: "failed" if item.path in failed else item.outcome for item in planned}
+    listed_outcomes = {"new", "updated", "unchanged", "kept", "deleted"}
+    records = dict(skipped)
+    for item, result in by_file.items():
+        stories = [post.story for post in result.posts]
+        if result.errors or any(outcome.get(story) == "failed" for story in stories):
+            continue  # converted again next time, and its errors reported again
+        record = manifest.record(item, options, [s for s in stories if outcome.get(s) in listed_outcomes])
+        if record:
+            records[item] = record
+    try:
+        manifest.save(path, version, records)
+    except OSError as error:
+        print(f"warning: {path}: cannot save the manifest ({error.strerror}); "
+              "the next run converts every input again", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # One line each: rejected inputs, then files that could not be written.
     files, errors = expand_inputs(args.inputs or ["content/raw"])
-    posts = []
-    for result in progress(convert_files(files, args.date, args.source), len(files)):
+    try:
+        imported, removed = read_list(args.output / IMPORTED), read_list(args.output / REMOVED)
+    except OSError as error:
+        print(f"error: {args.output}: cannot read the story lists: {error.strerror}", file=sys.stderr)
+        return 1
+    version = manifest.converter_version() if args.manifest else ""
+    options = json.dumps([str(args.date or ""), args.source, args.force])
+    seen = manifest.load(args.manifest, version)
+    listed = imported.keys() | removed.keys()
+    skipped = {item: record for item in files
+               if (record := manifest.unchanged(item, seen.get(item), options, listed))}
+    files = [item for item in files if item not in skipped]
+    posts, by_file = [], {}
+    for item, result in zip(files, progress(convert_files(files, args.date, args.source), len(files)),
+                            strict=True):
+        by_file[item] = result
         posts += result.posts
         errors += result.errors
         if args.verbose:
@@ -143,9 +181,8 @@ def main(argv: list[str] | None = None) -> int:
 
     rejected = len(errors)
     try:
-        imported, removed = read_list(args.output / IMPORTED), read_list(args.output / REMOVED)
-        planned = plan_writes(posts, args.output, read_posts(args.output), today(), args.force,
-                              imported, removed)
+        on_disk = read_posts(args.output) if posts else {}  # nothing new: nothing to compare
+        planned = plan_writes(posts, args.output, on_disk, today(), args.force, imported, removed)
     except OSError as error:
         print(f"error: {args.output}: cannot read posts: {error.strerror}", file=sys.stderr)
         return 1
@@ -157,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
         failed, list_errors = apply_plan(planned, args.output, imported, removed)
         errors += [f"{path}: cannot write: {error.strerror}" for path, error in failed.items()]
         errors += [f"{path}: cannot write: {error.strerror}" for path, error in list_errors]
+        if args.manifest and not list_errors:
+            remember(args.manifest, version, options, skipped, by_file, planned, failed)
     outcomes = ["failed" if item.path in failed else item.outcome for item in planned]
     for item, outcome in zip(planned, outcomes, strict=True):
         newly_deleted = outcome == "deleted" and item.post.story not in removed
@@ -170,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     counts["rejected"] = rejected
     summary = ", ".join(f"{counts[outcome]} {outcome}" for outcome in OUTCOMES)
     prefix = "dry run: " if args.dry_run else ""
-    print(f"{prefix}{summary} ({args.output})")
+    already = f"; {len(skipped)} input(s) converted before, skipped" if skipped else ""
+    print(f"{prefix}{summary} ({args.output}){already}")
     return 1 if errors else 0
 
 

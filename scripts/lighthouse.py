@@ -70,7 +70,8 @@ def build_published(site: Path, siteurl: str) -> None:
     subprocess.run([str(bin_dir / "pelican"), "content", "-s", "publish.conf.py", "-o", str(site), "-q",
                     "-e", f"CACHE_PATH={json.dumps(str(cache))}"],
                    check=True, cwd=ROOT, env=env)
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "search_index.py"), str(site)], check=True)
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "search_index.py"), str(site),
+                    "--state", str(cache / "search-index.json")], check=True, cwd=ROOT)
 
 
 def audit(url: str) -> dict[str, int]:

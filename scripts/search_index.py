@@ -1,45 +1,201 @@
 #!/usr/bin/env python3
-"""Index a built site for search with Pagefind, replacing the old index whole.
+"""Index a built site for search with Pagefind, in bundles by period, re-indexing only what changed.
 
-    search_index.py OUTPUT
+    search_index.py OUTPUT [--state FILE]
 
-Pagefind writes its new fragments beside the old ones and never deletes
-any, so a removed story's text would stay findable in `pagefind/`. The
-index is written into a fresh folder and swapped in: a kill while indexing
-leaves the last index as it was, and the next build starts the swap again.
+Pagefind has no incremental mode, and one index of a whole archive costs
+minutes and gigabytes at 100,000 stories. So the story pages are indexed
+in bundles: one per quarter, and the newest month apart, so an editor's
+daily build re-indexes a month's stories, not the archive. The search page
+loads the newest bundle and merges the others in the browser (Pagefind's
+`mergeIndex`), listed in `pagefind/bundles.json`.
+
+A bundle is indexed again when any of its pages changed (name, size or
+time), or Pagefind or its settings did; what each bundle was made from is
+kept beside the caches (--state), not in the site, which stays the same
+byte for byte from one clean build to the next. Each is written into a fresh
+folder and swapped in whole, because Pagefind never deletes old fragments:
+a removed story's text would stay findable. A kill while indexing leaves
+every bundle either old or new, and the next build finishes the job.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import re
 import shutil
 import subprocess
 import sys
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-NEXT = ".pagefind-next"
+FORMAT = 1
+LISTING = "bundles.json"  # in the site: the bundles, for the search page
+DEFAULT_STATE = Path("cache/search-index.json")  # beside the caches: what each bundle was made from
+UI_ASSETS = ("pagefind-ui.js", "pagefind-ui.css")
+# ARTICLE_SAVE_AS in pelican.conf.py: YYYY/MM/DD/<slug>/index.html
+STORY_PAGE = re.compile(r"(\d{4})/(\d\d)/\d\d/[^/]+/index\.html")
+SETTINGS_FILE = Path("pagefind.yml")  # read by Pagefind from the folder it runs in
 
 
-def index_site(output: Path) -> int:
-    fresh, live = output / NEXT, output / "pagefind"
+def story_pages(output: Path) -> list[str]:
+    """Every story page of the site, relative to it, sorted."""
+    found = []
+    for path in output.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/[0-9][0-9]/*/index.html"):
+        relative = path.relative_to(output).as_posix()
+        if STORY_PAGE.fullmatch(relative):
+            found.append(relative)
+    return sorted(found)
+
+
+def bundle_months(pages: list[str]) -> dict[str, list[str]]:
+    """Bundle name -> the months ("YYYY/MM") it holds: the newest month alone,
+    every other month in its quarter. A story keeps its bundle until the
+    next month starts, so a day's new stories touch one small bundle."""
+    months = sorted({page[:7] for page in pages})
+    if not months:
+        return {}
+    newest = months[-1]
+    bundles: dict[str, list[str]] = defaultdict(list)
+    for month in months:
+        year, number = month.split("/")
+        name = f"{year}-{number}" if month == newest else f"{year}-q{(int(number) - 1) // 3 + 1}"
+        bundles[name].append(month)
+    return dict(bundles)
+
+
+def glob_of(months: list[str]) -> str:
+    year = months[0][:4]
+    numbers = ",".join(month[5:] for month in months)
+    return f"{year}/{{{numbers}}}/[0-9][0-9]/*/index.html" if len(months) > 1 else \
+        f"{months[0]}/[0-9][0-9]/*/index.html"
+
+
+def pagefind_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pagefind")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def fingerprint(output: Path, pages: list[str], settings: str) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{FORMAT}\0{pagefind_version()}\0{settings}\0".encode())
+    for page in pages:
+        stat = (output / page).stat()
+        digest.update(f"{page}\t{stat.st_size}\t{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def load_state(path: Path, output: Path) -> dict[str, dict]:
+    """What each bundle of this output folder was made from, or {}."""
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+        if state.get("format") == FORMAT and state.get("output") == str(output.resolve()):
+            return dict(state["bundles"])
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
+        pass
+    return {}
+
+
+def write_whole(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def save_state(path: Path, output: Path, bundles: dict[str, dict]) -> None:
+    write_whole(path, json.dumps({"format": FORMAT, "output": str(output.resolve()), "bundles": bundles},
+                                 indent=1, sort_keys=True) + "\n")
+
+
+def save_listing(folder: Path, months_of: dict[str, list[str]], primary: str | None) -> None:
+    """The search page's list: the primary bundle, and every bundle newest first."""
+    listing = {"primary": primary, "bundles": sorted(months_of, key=lambda name: months_of[name][0], reverse=True)}
+    write_whole(folder / LISTING, json.dumps(listing, indent=1) + "\n")
+
+
+def index_bundle(output: Path, folder: Path, name: str, months: list[str]) -> int:
+    """Index one bundle into a fresh folder, then swap it in whole."""
+    fresh, live = folder / f".{name}.next", folder / name
     shutil.rmtree(fresh, ignore_errors=True)
-    done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(output),
-                           "--output-subdir", NEXT, "--quiet"])
+    done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(output), "--output-path", str(fresh),
+                           "--glob", glob_of(months), "--quiet"])
     if done.returncode != 0:
         shutil.rmtree(fresh, ignore_errors=True)
-        print(f"error: {output}: Pagefind failed (exit {done.returncode}); the old index is kept",
-              file=sys.stderr)
         return done.returncode
     shutil.rmtree(live, ignore_errors=True)
     fresh.rename(live)
     return 0
 
 
+def remove_strays(folder: Path, keep: set[str]) -> None:
+    """Bundles no story needs any more, and the single index of older builds."""
+    for entry in folder.iterdir():
+        if entry.name in keep:
+            continue
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+
+
+def index_site(output: Path, state_path: Path = DEFAULT_STATE, workers: int | None = None) -> int:
+    folder = output / "pagefind"
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = story_pages(output)
+    months_of = bundle_months(pages)
+    pages_of: dict[str, list[str]] = defaultdict(list)
+    bundle_of_month = {month: name for name, months in months_of.items() for month in months}
+    for page in pages:
+        pages_of[bundle_of_month[page[:7]]].append(page)
+    settings = SETTINGS_FILE.read_text(encoding="utf-8") if SETTINGS_FILE.exists() else ""
+    known = load_state(state_path, output)
+    wanted = {name: {"pages": len(pages_of[name]), "fingerprint": fingerprint(output, pages_of[name], settings)}
+              for name in months_of}
+    stale = [name for name, entry in wanted.items()
+             if known.get(name) != entry or not (folder / name / "pagefind-entry.json").is_file()]
+    primary = bundle_of_month[max(bundle_of_month)] if bundle_of_month else None  # the newest month's
+    done = {name: entry for name, entry in known.items() if name in wanted and name not in stale}
+    failed = []
+    workers = workers or max(1, min(2, len(os.sched_getaffinity(0))))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = pool.map(lambda name: (name, index_bundle(output, folder, name, months_of[name])), stale)
+        for name, status in results:
+            if status == 0:
+                done[name] = wanted[name]
+                save_state(state_path, output, done)  # progress survives a kill
+            else:
+                failed.append(name)
+                if name in known and (folder / name).is_dir():
+                    done[name] = known[name]  # searched as it was; its old fingerprint retries next time
+                print(f"error: {output}: Pagefind failed on bundle {name} (exit {status}); "
+                      "its old index is kept", file=sys.stderr)
+    if primary and (folder / primary).is_dir():
+        for asset in UI_ASSETS:  # the same in every bundle; the search page loads them from here
+            shutil.copyfile(folder / primary / asset, folder / f".{asset}.tmp")
+            os.replace(folder / f".{asset}.tmp", folder / asset)
+    save_state(state_path, output, done)
+    save_listing(folder, {name: months_of[name] for name in done}, primary)
+    remove_strays(folder, {*done, *failed, LISTING, *UI_ASSETS})
+    return 1 if failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("usage: search_index.py OUTPUT", file=sys.stderr)
-        return 2
-    return index_site(Path(args[0]))
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Index a built site for search, in bundles by period.")
+    parser.add_argument("output", type=Path)
+    parser.add_argument("--state", type=Path, default=DEFAULT_STATE,
+                        help=f"what each bundle was made from (default: {DEFAULT_STATE})")
+    args = parser.parse_args(argv)
+    return index_site(args.output, args.state)
 
 
 if __name__ == "__main__":

@@ -72,7 +72,7 @@ def site(tmp_path_factory) -> Path:
 
     work = tmp_path_factory.mktemp("site")
     output = build_site(convert_corpus(work / "posts"), work)
-    assert index_site(output) == 0
+    assert index_site(output, work / "search-index.json") == 0
     return output
 
 

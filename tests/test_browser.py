@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from conftest import ARTIFACTS
@@ -70,7 +72,9 @@ def test_reader_goes_from_front_page_to_article_tag_edition_and_previous_edition
     assert page.errors == []
 
 
-def test_search_finds_an_article_by_a_word_only_in_its_body_and_opens_it(page, site_url):
+def test_search_finds_an_article_by_a_word_only_in_its_body_and_opens_it(page, site_url, site):
+    listing = json.loads((site / "pagefind/bundles.json").read_text())
+    assert listing["primary"] == "2025-04" and "2025-q1" in listing["bundles"]  # the story is in a merged bundle
     page.goto(site_url + "/search/")
     page.fill(".pagefind-ui__search-input", "glacier")
     results = page.locator(".pagefind-ui__result-link")

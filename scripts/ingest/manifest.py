@@ -1,0 +1,100 @@
+"""Which inputs this converter has already converted, byte for byte.
+
+An editor's daily `make html` converts the whole of content/raw again:
+thousands of dumps whose posts are all "unchanged". The manifest records,
+for each local input converted without an error, a hash of its bytes, the
+options it was converted with, the converter's own version, and the
+stories it brought. An input is skipped when all of these still hold and
+every one of its stories is still in `imported.tsv` or `removed.tsv`; so
+an edited dump, a converter change, `--force`, `--date`, `--source`, or
+deleting the posts together with `imported.tsv` (a full re-import) all
+convert it again. A missing or unreadable manifest only costs time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+FORMAT = 1
+_CONVERTER = Path(__file__).resolve().parent
+
+
+def converter_version() -> str:
+    """A hash of the converter's code and data: a new converter converts everything again."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted([*_CONVERTER.rglob("*.py"), *_CONVERTER.rglob("*.toml"), *_CONVERTER.rglob("*.txt"),
+                        _CONVERTER.parent / "convert_articles.py"]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What the manifest knows of one input file."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+    options: str
+    stories: tuple[str, ...]
+
+
+def file_hash(path: str) -> str:
+    with open(path, "rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def load(path: Path | None, version: str) -> dict[str, Seen]:
+    if path is None:
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT or data.get("converter") != version:
+            return {}
+        return {name: Seen(entry["size"], entry["mtime_ns"], entry["sha256"], entry["options"],
+                           tuple(entry["stories"]))
+                for name, entry in data["inputs"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def unchanged(item: str, seen: Seen | None, options: str, listed) -> Seen | None:
+    """The record of `item` when it was converted as it is now, with these
+    options, and all its stories are still listed; None when it must be converted."""
+    if seen is None or seen.options != options or not all(story in listed for story in seen.stories):
+        return None
+    try:
+        stat = os.stat(item)
+    except OSError:
+        return None
+    if (stat.st_size, stat.st_mtime_ns) == (seen.size, seen.mtime_ns):
+        return seen
+    if stat.st_size == seen.size and file_hash(item) == seen.sha256:  # touched, not changed
+        return Seen(stat.st_size, stat.st_mtime_ns, seen.sha256, options, seen.stories)
+    return None
+
+
+def record(item: str, options: str, stories: list[str]) -> Seen | None:
+    """The record for an input just converted, or None for one that is not a local file."""
+    try:
+        stat = os.stat(item)
+        sha256 = file_hash(item)
+    except OSError:
+        return None
+    return Seen(stat.st_size, stat.st_mtime_ns, sha256, options, tuple(stories))
+
+
+def save(path: Path, version: str, inputs: dict[str, Seen]) -> None:
+    """Written whole through a temporary file: a killed run leaves the old manifest."""
+    data = {"format": FORMAT, "converter": version,
+            "inputs": {name: {"size": seen.size, "mtime_ns": seen.mtime_ns, "sha256": seen.sha256,
+                              "options": seen.options, "stories": list(seen.stories)}
+                       for name, seen in sorted(inputs.items())}}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    os.replace(temporary, path)

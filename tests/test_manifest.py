@@ -1,0 +1,96 @@
+"""The converter skips inputs it has converted byte for byte, and only those.
+
+`make html` converts with a manifest (cache/convert-manifest.json); these run
+the converter's command line the same way on scratch folders.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+from conftest import BAD_DUMPS, DUMPS, read_posts
+
+
+def run_with_manifest(convert, raw, tmp_path, *extra):
+    return convert(raw, "--output", tmp_path / "posts", "--manifest", tmp_path / "manifest.json", *extra)
+
+
+def test_an_unchanged_dump_is_skipped_and_its_posts_stay_as_they_are(convert, seed_copy, tmp_path):
+    run_with_manifest(convert, seed_copy, tmp_path)
+    posts = read_posts(tmp_path / "posts")
+    code, stdout, _ = run_with_manifest(convert, seed_copy, tmp_path)
+    assert code == 0
+    assert "0 new, 0 updated, 0 unchanged" in stdout
+    assert "1 input(s) converted before, skipped" in stdout
+    assert read_posts(tmp_path / "posts") == posts
+
+
+def test_a_dump_touched_but_not_changed_is_still_skipped(convert, seed_copy, tmp_path):
+    run_with_manifest(convert, seed_copy, tmp_path)
+    dump = next(seed_copy.iterdir())
+    os.utime(dump, ns=(dump.stat().st_atime_ns, dump.stat().st_mtime_ns + 10**9))
+    _, stdout, _ = run_with_manifest(convert, seed_copy, tmp_path)
+    assert "1 input(s) converted before, skipped" in stdout
+
+
+def test_an_edited_dump_and_a_new_one_are_converted_the_others_skipped(convert, seed_copy, tmp_path):
+    shutil.copy(DUMPS / "no_photo.txt", seed_copy / "no_photo.txt")
+    run_with_manifest(convert, seed_copy, tmp_path)
+    shutil.copy(DUMPS / "non_latin.txt", seed_copy / "non_latin.txt")
+    with open(seed_copy / "no_photo.txt", "a", encoding="utf-8") as dump:
+        dump.write("\nA paragraph the editor added to the last story of this dump.\n")
+    code, stdout, _ = run_with_manifest(convert, seed_copy, tmp_path)
+    assert code == 0
+    assert "1 input(s) converted before, skipped" in stdout  # the seed; the edited and the new one were read
+    assert "A paragraph the editor added" in "".join(read_posts(tmp_path / "posts").values())
+    new_story = next((DUMPS.parent / "posts" / "non_latin").glob("*.md")).name
+    assert (tmp_path / "posts" / new_story).exists()
+
+
+def test_deleting_the_posts_with_their_list_imports_everything_again(convert, seed_copy, tmp_path):
+    run_with_manifest(convert, seed_copy, tmp_path)
+    posts = read_posts(tmp_path / "posts")
+    shutil.rmtree(tmp_path / "posts")
+    code, stdout, _ = run_with_manifest(convert, seed_copy, tmp_path)
+    assert code == 0 and "2 new" in stdout and "skipped" not in stdout
+    assert read_posts(tmp_path / "posts") == posts
+
+
+def test_a_deleted_post_stays_deleted_while_its_dump_is_skipped(convert, seed_copy, tmp_path):
+    run_with_manifest(convert, seed_copy, tmp_path)
+    victim = sorted((tmp_path / "posts").glob("*.md"))[0]
+    victim.unlink()
+    run_with_manifest(convert, seed_copy, tmp_path)
+    assert not victim.exists()
+
+
+def test_force_and_another_date_convert_a_known_dump_again(convert, seed_copy, tmp_path):
+    run_with_manifest(convert, seed_copy, tmp_path)
+    _, forced, _ = run_with_manifest(convert, seed_copy, tmp_path, "--force")
+    _, dated, _ = run_with_manifest(convert, seed_copy, tmp_path, "--date", "2024-05-01")
+    assert "skipped" not in forced
+    assert "skipped" not in dated and "2 updated" in dated
+
+
+def test_a_rejected_input_is_reported_on_every_run(convert, seed_copy, tmp_path):
+    shutil.copy(BAD_DUMPS / "no_article.txt", seed_copy / "no_article.txt")
+    first = run_with_manifest(convert, seed_copy, tmp_path)
+    second = run_with_manifest(convert, seed_copy, tmp_path)
+    for code, _, stderr in (first, second):
+        assert code == 1
+        assert "no_article.txt" in stderr
+    assert "1 input(s) converted before, skipped" in second[1]  # the seed only
+
+
+def test_a_manifest_from_another_converter_or_damaged_converts_everything(convert, seed_copy, tmp_path):
+    run_with_manifest(convert, seed_copy, tmp_path)
+    manifest = tmp_path / "manifest.json"
+    data = json.loads(manifest.read_text())
+    manifest.write_text(json.dumps({**data, "converter": "an older converter"}))
+    _, other, _ = run_with_manifest(convert, seed_copy, tmp_path)
+    manifest.write_text('{"format": 1, "inpu')
+    code, damaged, _ = run_with_manifest(convert, seed_copy, tmp_path)
+    assert "skipped" not in other and "2 unchanged" in other
+    assert code == 0 and "skipped" not in damaged and "2 unchanged" in damaged

@@ -1,0 +1,118 @@
+"""The search index in bundles by period: only what changed is indexed again.
+
+The pages here are minimal story pages written by the tests, at the
+addresses Pelican gives stories (YYYY/MM/DD/slug/index.html).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+from search_index import bundle_months, index_site
+
+
+def story(output: Path, day: str, slug: str, words: str) -> Path:
+    page = output / day.replace("-", "/") / slug / "index.html"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(f"<!doctype html><html lang=en><head><title>{slug}</title></head>"
+                    f"<body><main data-pagefind-body><h1>{slug}</h1><p>{words}</p></main></body></html>",
+                    encoding="utf-8")
+    return page
+
+
+def listed_urls(output: Path, bundle: str) -> list[str]:
+    urls = []
+    for fragment in sorted((output / "pagefind" / bundle / "fragment").iterdir()):
+        text = gzip.decompress(fragment.read_bytes()).decode("utf-8").removeprefix("pagefind_dcd")
+        urls.append(json.loads(text)["url"])
+    return sorted(urls)
+
+
+def entry_times(output: Path) -> dict[str, int]:
+    return {entry.parent.name: entry.stat().st_mtime_ns
+            for entry in (output / "pagefind").glob("*/pagefind-entry.json")}
+
+
+def test_stories_are_bundled_by_quarter_with_the_newest_month_apart():
+    pages = [f"{month}/01/story/index.html" for month in
+             ("2023/11", "2024/01", "2024/02", "2024/03", "2024/04", "2024/05")]
+    assert bundle_months(pages) == {
+        "2023-q4": ["2023/11"],
+        "2024-q1": ["2024/01", "2024/02", "2024/03"],
+        "2024-q2": ["2024/04"],
+        "2024-05": ["2024/05"],
+    }
+    assert bundle_months([]) == {}
+
+
+def test_every_bundle_holds_its_own_stories_and_the_listing_names_the_newest_first(tmp_path):
+    output = tmp_path / "output"
+    story(output, "2024-01-05", "winter-floods", "floods")
+    story(output, "2024-02-11", "harbour-strike", "strike")
+    story(output, "2024-04-02", "spring-budget", "budget")
+    story(output, "2024-05-20", "rail-tender", "tender")
+    assert index_site(output, tmp_path / "state.json") == 0
+    assert listed_urls(output, "2024-q1") == ["/2024/01/05/winter-floods/", "/2024/02/11/harbour-strike/"]
+    assert listed_urls(output, "2024-q2") == ["/2024/04/02/spring-budget/"]
+    assert listed_urls(output, "2024-05") == ["/2024/05/20/rail-tender/"]
+    listing = json.loads((output / "pagefind/bundles.json").read_text())
+    assert listing == {"primary": "2024-05", "bundles": ["2024-05", "2024-q2", "2024-q1"]}
+    assert (output / "pagefind/pagefind-ui.js").is_file()
+
+
+def test_a_new_story_reindexes_its_own_bundle_and_no_other(tmp_path):
+    output, state = tmp_path / "output", tmp_path / "state.json"
+    story(output, "2024-01-05", "winter-floods", "floods")
+    story(output, "2024-05-20", "rail-tender", "tender")
+    index_site(output, state)
+    before = entry_times(output)
+    story(output, "2024-05-21", "port-reopens", "port")
+    assert index_site(output, state) == 0
+    after = entry_times(output)
+    assert after["2024-q1"] == before["2024-q1"]
+    assert after["2024-05"] != before["2024-05"]
+    assert listed_urls(output, "2024-05") == ["/2024/05/20/rail-tender/", "/2024/05/21/port-reopens/"]
+    assert index_site(output, state) == 0
+    assert entry_times(output) == after  # nothing changed: nothing indexed
+
+
+def test_a_new_month_folds_the_last_one_into_its_quarter_and_removes_its_bundle(tmp_path):
+    output, state = tmp_path / "output", tmp_path / "state.json"
+    story(output, "2024-04-30", "spring-budget", "budget")
+    story(output, "2024-05-20", "rail-tender", "tender")
+    index_site(output, state)
+    story(output, "2024-06-01", "summer-drought", "drought")
+    assert index_site(output, state) == 0
+    assert sorted(path.name for path in (output / "pagefind").iterdir() if path.is_dir()) == ["2024-06", "2024-q2"]
+    assert listed_urls(output, "2024-q2") == ["/2024/04/30/spring-budget/", "/2024/05/20/rail-tender/"]
+
+
+def test_a_removed_story_leaves_its_bundle_and_an_emptied_bundle_goes(tmp_path):
+    output, state = tmp_path / "output", tmp_path / "state.json"
+    story(output, "2024-01-05", "winter-floods", "floods")
+    old = story(output, "2024-02-11", "harbour-strike", "strike")
+    story(output, "2024-05-20", "rail-tender", "tender")
+    index_site(output, state)
+    old.unlink()
+    index_site(output, state)
+    assert listed_urls(output, "2024-q1") == ["/2024/01/05/winter-floods/"]
+    (output / "2024/01/05/winter-floods/index.html").unlink()
+    index_site(output, state)
+    assert not (output / "pagefind/2024-q1").exists()
+    assert json.loads((output / "pagefind/bundles.json").read_text())["bundles"] == ["2024-05"]
+
+
+def test_an_index_of_an_older_build_is_replaced_and_a_lost_state_reindexes_all(tmp_path):
+    output, state = tmp_path / "output", tmp_path / "state.json"
+    story(output, "2024-05-20", "rail-tender", "tender")
+    (output / "pagefind/fragment").mkdir(parents=True)
+    (output / "pagefind/pagefind-entry.json").write_text("{}")  # the single index of older builds
+    assert index_site(output, state) == 0
+    assert sorted(path.name for path in (output / "pagefind").iterdir()) == [
+        "2024-05", "bundles.json", "pagefind-ui.css", "pagefind-ui.js"]
+    before = entry_times(output)
+    state.unlink()
+    index_site(output, state)
+    assert entry_times(output) != before
