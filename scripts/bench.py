@@ -14,7 +14,8 @@ systems so machine drift cancels out, measures:
           archives, paginated lists), cold
   daily   an editor's `make html`, end to end (converter, Pelican, search
           index), on a project made of the archive's dumps: from nothing,
-          with nothing changed, and after one new dump; then the bytes a
+          with nothing changed, and after one new dump (a story added to
+          the newest day's edition); then the bytes a
           reader's first search fetches (Chromium, through Playwright, when
           installed), from the site's bundles and from one whole-site index
 
@@ -42,7 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from synthetic import extra_article, write_archive  # noqa: E402
+from synthetic import NEWEST_DAY, extra_article, write_archive  # noqa: E402
 
 PYTHON = sys.executable
 PELICAN = str(Path(sys.executable).with_name("pelican"))
@@ -180,13 +181,17 @@ FIRST_SEARCH = """async ([bundles, query]) => {
   for (const other of rest) await pagefind.mergeIndex(other);
   const search = await pagefind.search(query);
   await Promise.all(search.results.slice(0, 5).map((result) => result.data()));
+  window.benchSearch = search;
   return search.results.length;
 }"""
+TOP_TEN = """async () => Promise.all(window.benchSearch.results.slice(0, 10).map(
+  async (result) => new URL((await result.data()).url, location.href).pathname))"""
 
 
-def first_search_bytes(output: Path, bundles: list[str]) -> dict[str, float] | None:
-    """Bytes of the search index a reader's browser fetches for a first search
-    (a fresh browser per query, the five results a page shows), or None without Playwright."""
+def first_searches(output: Path, bundles: list[str]) -> dict[str, dict] | None:
+    """A reader's first search for each query, in a fresh browser: the bytes of
+    the index fetched up to the five results a page shows, how many stories
+    were found, and the first ten. None when Playwright is not installed."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -204,24 +209,26 @@ def first_search_bytes(output: Path, bundles: list[str]) -> dict[str, float] | N
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(output)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
-    fetched = {}
+    found = {}
     try:
         with sync_playwright() as driver:
             browser = driver.chromium.launch(executable_path=shutil.which("chromium") or None)
             for query in SEARCH_QUERIES:
                 context = browser.new_context(bypass_csp=True)
-                page = context.new_page()
-                sizes = []
-                page.on("requestfinished", lambda request, sizes=sizes: sizes.append(
+                sizes: list[int] = []
+                context.on("requestfinished", lambda request, sizes=sizes: sizes.append(
                     request.sizes()["responseBodySize"]) if "/pagefind" in request.url else None)
+                page = context.new_page()
                 page.goto(f"{base}/404.html")
-                page.evaluate(FIRST_SEARCH, [[f"{base}/{bundle}" for bundle in bundles], query])
-                fetched[query] = sum(sizes)
+                count = page.evaluate(FIRST_SEARCH, [[f"{base}/{bundle}" for bundle in bundles], query])
+                page.wait_for_timeout(300)  # the last responses' events reach us
+                fetched = sum(sizes)  # up to the first five results, before the top ten are read
+                found[query] = {"bytes": fetched, "count": count, "top": page.evaluate(TOP_TEN)}
                 context.close()
             browser.close()
     finally:
         server.shutdown()
-    return fetched
+    return found
 
 
 def search_bundles(output: Path) -> list[str]:
@@ -234,20 +241,23 @@ def measure_daily(work: Path, raw: Path, articles: int) -> dict:
     project = daily_project(work, raw)
     cold = make_html(project)
     nothing = make_html(project)
-    shutil.copy(extra_article(work / "new-daily", articles + 1), project / "content" / "raw")
+    shutil.copy(extra_article(work / "new-daily", articles + 1, NEWEST_DAY), project / "content" / "raw")
     one_new = make_html(project)
     results = {"e2e_cold_s": cold[0], "e2e_cold_mb": cold[1], "e2e_nothing_s": nothing[0],
                "e2e_nothing_mb": nothing[1], "e2e_one_new_s": one_new[0], "e2e_one_new_mb": one_new[1]}
     output = project / "output"
-    bundled = first_search_bytes(output, search_bundles(output))
+    bundled = first_searches(output, search_bundles(output))
     if bundled is not None:
         single = run([PYTHON, "-m", "pagefind", "--site", str(output), "--output-subdir", "pagefind-single",
                       "--quiet"])
-        whole = first_search_bytes(output, ["pagefind-single/"])
+        whole = first_searches(output, ["pagefind-single/"])
         results["single_index_s"], results["single_index_mb"] = single
         for query in SEARCH_QUERIES:
-            results[f"search KB bundles: {query}"] = bundled[query] / 1024
-            results[f"search KB one index: {query}"] = whole[query] / 1024
+            mine, theirs = bundled[query], whole[query]
+            results[f"search KB bundles: {query}"] = mine["bytes"] / 1024
+            results[f"search KB one index: {query}"] = theirs["bytes"] / 1024
+            results[f"search same stories: {query}"] = float(mine["count"] == theirs["count"])
+            results[f"search top-10 shared: {query}"] = float(len(set(mine["top"]) & set(theirs["top"])))
     return results
 
 
@@ -352,7 +362,9 @@ def format_table(summary: dict, articles: int) -> str:
         for query in SEARCH_QUERIES:
             rows.append((f"first search for \"{query}\": bundles / one index",
                          f"{cell('daily', f'search KB bundles: {query}', ' KB', 0)} / "
-                         f"{cell('daily', f'search KB one index: {query}', ' KB', 0)}", "", ""))
+                         f"{cell('daily', f'search KB one index: {query}', ' KB', 0)}; same stories found: "
+                         f"{'yes' if daily[f'search same stories: {query}']['min'] == 1 else 'no'}; "
+                         f"top 10 in common: {daily[f'search top-10 shared: {query}']['median']:.0f}", "", ""))
     ratio = cold / summary["pelican"]["cold_s"]["median"]
     lines = [f"| {articles:,} articles | ours | bare Pelican | Hugo |", "|---|---|---|---|"]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]

@@ -5,7 +5,8 @@
 
 Pagefind has no incremental mode, and one index of a whole archive costs
 minutes and gigabytes at 100,000 stories. So the story pages are indexed
-in bundles: one per quarter, and the newest month apart, so an editor's
+in bundles: one per past year (by quarter when a year is very large), one
+per quarter of the newest year, and the newest month apart, so an editor's
 daily build re-indexes a month's stories, not the archive. The search page
 loads the newest bundle and merges the others in the browser (Pagefind's
 `mergeIndex`), listed in `pagefind/bundles.json`.
@@ -38,7 +39,9 @@ DEFAULT_STATE = Path("cache/search-index.json")  # beside the caches: what each 
 UI_ASSETS = ("pagefind-ui.js", "pagefind-ui.css")
 # ARTICLE_SAVE_AS in pelican.conf.py: YYYY/MM/DD/<slug>/index.html
 STORY_PAGE = re.compile(r"(\d{4})/(\d\d)/\d\d/[^/]+/index\.html")
-SETTINGS_FILE = Path("pagefind.yml")  # read by Pagefind from the folder it runs in
+SETTINGS_FILE = Path("pagefind.yml")
+# Pagefind peaks at about 90 MB per 1,000 story pages (889 MB for 10,000).
+YEAR_BUNDLE_MAX = 12_000  # read by Pagefind from the folder it runs in
 
 
 def story_pages(output: Path) -> list[str]:
@@ -52,17 +55,30 @@ def story_pages(output: Path) -> list[str]:
 
 
 def bundle_months(pages: list[str]) -> dict[str, list[str]]:
-    """Bundle name -> the months ("YYYY/MM") it holds: the newest month alone,
-    every other month in its quarter. A story keeps its bundle until the
-    next month starts, so a day's new stories touch one small bundle."""
+    """Bundle name -> the months ("YYYY/MM") it holds.
+
+    The newest month is a bundle of its own, so a day's new stories touch one
+    small bundle; the rest of the newest year is bundled by quarter (its
+    quarters change as the months close); every earlier year is one bundle,
+    or by quarter when it holds more than YEAR_BUNDLE_MAX stories, so no one
+    Pagefind run needs much more than a gigabyte. Fewer bundles mean fewer
+    files for a reader's first search to fetch."""
     months = sorted({page[:7] for page in pages})
     if not months:
         return {}
     newest = months[-1]
+    per_year: dict[str, int] = defaultdict(int)
+    for page in pages:
+        per_year[page[:4]] += 1
     bundles: dict[str, list[str]] = defaultdict(list)
     for month in months:
         year, number = month.split("/")
-        name = f"{year}-{number}" if month == newest else f"{year}-q{(int(number) - 1) // 3 + 1}"
+        if month == newest:
+            name = f"{year}-{number}"
+        elif year == newest[:4] or per_year[year] > YEAR_BUNDLE_MAX:
+            name = f"{year}-q{(int(number) - 1) // 3 + 1}"
+        else:
+            name = year
         bundles[name].append(month)
     return dict(bundles)
 

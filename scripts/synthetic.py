@@ -112,10 +112,14 @@ def write_archive(folder: Path, articles: int, seed: int = 20250408) -> list[Pat
     return paths
 
 
-def extra_article(folder: Path, number: int) -> Path:
-    """One new dump with one new article, dated after the archive, for the incremental step."""
+NEWEST_DAY = date(2024, 12, 31)  # the archive's last day (days_of's default span)
+
+
+def extra_article(folder: Path, number: int, day: date = date(2025, 1, 2)) -> Path:
+    """One new dump with one new article, for the incremental steps: by default
+    dated after the archive; NEWEST_DAY adds it to the newest day's edition."""
     rng = random.Random(number)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "zz-new.txt"
-    path.write_text(article(rng, date(2025, 1, 2), number, people(rng)), encoding="utf-8")
+    path.write_text(article(rng, day, number, people(rng)), encoding="utf-8")
     return path

@@ -35,16 +35,26 @@ def entry_times(output: Path) -> dict[str, int]:
             for entry in (output / "pagefind").glob("*/pagefind-entry.json")}
 
 
-def test_stories_are_bundled_by_quarter_with_the_newest_month_apart():
+def test_past_years_are_one_bundle_the_newest_year_by_quarter_and_its_newest_month_apart():
     pages = [f"{month}/01/story/index.html" for month in
-             ("2023/11", "2024/01", "2024/02", "2024/03", "2024/04", "2024/05")]
+             ("2022/03", "2023/02", "2023/11", "2024/01", "2024/02", "2024/03", "2024/04", "2024/05")]
     assert bundle_months(pages) == {
-        "2023-q4": ["2023/11"],
+        "2022": ["2022/03"],
+        "2023": ["2023/02", "2023/11"],
         "2024-q1": ["2024/01", "2024/02", "2024/03"],
         "2024-q2": ["2024/04"],
         "2024-05": ["2024/05"],
     }
     assert bundle_months([]) == {}
+
+
+def test_a_past_year_too_large_for_one_run_is_bundled_by_quarter(monkeypatch):
+    import search_index
+
+    monkeypatch.setattr(search_index, "YEAR_BUNDLE_MAX", 2)
+    pages = [f"2023/{month}/0{day}/story/index.html" for month in ("02", "11") for day in (1, 2)]
+    assert bundle_months([*pages, "2024/01/01/story/index.html"]) == {
+        "2023-q1": ["2023/02"], "2023-q4": ["2023/11"], "2024-01": ["2024/01"]}
 
 
 def test_every_bundle_holds_its_own_stories_and_the_listing_names_the_newest_first(tmp_path):
