@@ -52,7 +52,8 @@ PAGE_TRANSLATION_ID = None
 
 # ARTICLE_ORDER_BY is set by the newsroom plugin (plugins/newsroom/ordering.py):
 # newest first, a day's stories by slug.
-PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "period_archives": None, "source": None}
+# The front page is one page (theme/templates/index.html says why); listings paginate.
+PAGINATED_TEMPLATES = {"tag": None, "category": None, "period_archives": None, "source": None}
 
 # A post written by hand without a Category lands on the converter's fallback
 # desk, not on a desk named after its folder.

@@ -321,58 +321,72 @@ def summarise(runs: list[dict]) -> dict:
 
 
 def format_table(summary: dict, articles: int) -> str:
+    """The medians as Markdown tables; a system not measured leaves its cells empty."""
+
     def cell(system, key, unit="s", digits=1):
+        if system not in summary:
+            return ""
         m = summary[system][key]
         if m["min"] == m["max"]:
             return f"{m['median']:.{digits}f}{unit}"
         return f"{m['median']:.{digits}f}{unit} ({m['min']:.{digits}f}-{m['max']:.{digits}f})"
 
-    ours, cold = summary["ours"], summary["ours"]["cold_s"]["median"]
-    rows = [
-        ("converter", f"{ours['articles_per_s']['median']:.0f} articles/s ({ours['articles_per_s']['min']:.0f}-"
-                      f"{ours['articles_per_s']['max']:.0f}), {cell('ours', 'convert_mb', ' MB', 0)}", "", ""),
-        ("cold build", cell("ours", "cold_s"), cell("pelican", "cold_s"), cell("hugo", "cold_s", digits=2)),
-        ("  peak memory", cell("ours", "cold_mb", " MB", 0), cell("pelican", "cold_mb", " MB", 0),
-         cell("hugo", "cold_mb", " MB", 0)),
-        ("search index (Pagefind)", cell("ours", "index_s"), "", ""),
-        ("warm rebuild, nothing changed", f"{cell('ours', 'warm_s')} = "
-         f"{100 * ours['warm_s']['median'] / cold:.0f}% of cold", "", ""),
-        ("import one new article", cell("ours", "import_one_s"), "", ""),
-        ("rebuild after it", f"{cell('ours', 'one_new_s')} = {100 * ours['one_new_s']['median'] / cold:.0f}% of cold",
-         "", ""),
-        ("output files", f"{ours['files']['median']:.0f}", f"{summary['pelican']['files']['median']:.0f}",
-         f"{summary['hugo']['files']['median']:.0f}"),
-        ("output size",
-         f"{ours['bytes']['median'] / 2**20:.0f} MB ({ours['bytes']['median'] / articles / 1024:.1f} KB/article)",
-         f"{summary['pelican']['bytes']['median'] / 2**20:.0f} MB",
-         f"{summary['hugo']['bytes']['median'] / 2**20:.0f} MB"),
-    ]
-    daily, hugo = summary["daily"], summary["hugo"]["cold_s"]["median"]
-    rows += [
-        ("`make html` from nothing, end to end", f"{cell('daily', 'e2e_cold_s')} = "
-         f"{daily['e2e_cold_s']['median'] / hugo:.1f}x Hugo's build, {cell('daily', 'e2e_cold_mb', ' MB', 0)}", "", ""),
-        ("`make html`, nothing changed", f"{cell('daily', 'e2e_nothing_s', digits=2)}, "
-         f"{cell('daily', 'e2e_nothing_mb', ' MB', 0)}", "", ""),
-        ("`make html` after one new dump", f"{cell('daily', 'e2e_one_new_s', digits=2)}, "
-         f"{cell('daily', 'e2e_one_new_mb', ' MB', 0)}", "", ""),
-    ]
-    if "single_index_s" in daily:
-        rows.append(("one whole-site search index, for comparison",
-                     f"{cell('daily', 'single_index_s')}, {cell('daily', 'single_index_mb', ' MB', 0)}", "", ""))
-        for query in SEARCH_QUERIES:
-            rows.append((f"first search for \"{query}\": bundles / one index",
-                         f"{cell('daily', f'search KB bundles: {query}', ' KB', 0)} / "
-                         f"{cell('daily', f'search KB one index: {query}', ' KB', 0)}; same stories found: "
-                         f"{'yes' if daily[f'search same stories: {query}']['min'] == 1 else 'no'}; "
-                         f"top 10 in common: {daily[f'search top-10 shared: {query}']['median']:.0f}", "", ""))
-    ratio = cold / summary["pelican"]["cold_s"]["median"]
-    lines = [f"| {articles:,} articles | ours | bare Pelican | Hugo |", "|---|---|---|---|"]
+    def median(system, key, scale=1.0, fmt="{:.0f}"):
+        return fmt.format(summary[system][key]["median"] / scale) if system in summary else ""
+
+    rows, lines = [], []
+    if "ours" in summary:
+        ours, cold = summary["ours"], summary["ours"]["cold_s"]["median"]
+        rows += [
+            ("converter", f"{ours['articles_per_s']['median']:.0f} articles/s ({ours['articles_per_s']['min']:.0f}-"
+                          f"{ours['articles_per_s']['max']:.0f}), {cell('ours', 'convert_mb', ' MB', 0)}", "", ""),
+            ("cold build", cell("ours", "cold_s"), cell("pelican", "cold_s"), cell("hugo", "cold_s", digits=2)),
+            ("  peak memory", cell("ours", "cold_mb", " MB", 0), cell("pelican", "cold_mb", " MB", 0),
+             cell("hugo", "cold_mb", " MB", 0)),
+            ("search index (Pagefind)", cell("ours", "index_s"), "", ""),
+            ("warm rebuild, nothing changed", f"{cell('ours', 'warm_s')} = "
+             f"{100 * ours['warm_s']['median'] / cold:.0f}% of cold", "", ""),
+            ("import one new article", cell("ours", "import_one_s"), "", ""),
+            ("rebuild after it", f"{cell('ours', 'one_new_s')} = "
+             f"{100 * ours['one_new_s']['median'] / cold:.0f}% of cold", "", ""),
+            ("output files", median("ours", "files"), median("pelican", "files"), median("hugo", "files")),
+            ("output size", f"{ours['bytes']['median'] / 2**20:.0f} MB "
+                            f"({ours['bytes']['median'] / articles / 1024:.1f} KB/article)",
+             median("pelican", "bytes", 2**20, "{:.0f} MB"), median("hugo", "bytes", 2**20, "{:.0f} MB")),
+        ]
+    elif "hugo" in summary or "pelican" in summary:
+        rows.append(("cold build", "", cell("pelican", "cold_s"), cell("hugo", "cold_s", digits=2)))
+    if "daily" in summary:
+        daily = summary["daily"]
+        versus_hugo = (f" = {daily['e2e_cold_s']['median'] / summary['hugo']['cold_s']['median']:.1f}x Hugo's build"
+                       if "hugo" in summary else "")
+        rows += [
+            ("`make html` from nothing, end to end",
+             f"{cell('daily', 'e2e_cold_s')}{versus_hugo}, {cell('daily', 'e2e_cold_mb', ' MB', 0)}", "", ""),
+            ("`make html`, nothing changed", f"{cell('daily', 'e2e_nothing_s', digits=2)}, "
+             f"{cell('daily', 'e2e_nothing_mb', ' MB', 0)}", "", ""),
+            ("`make html` after one new dump", f"{cell('daily', 'e2e_one_new_s', digits=2)}, "
+             f"{cell('daily', 'e2e_one_new_mb', ' MB', 0)}", "", ""),
+        ]
+        if "single_index_s" in daily:
+            rows.append(("one whole-site search index, for comparison",
+                         f"{cell('daily', 'single_index_s')}, {cell('daily', 'single_index_mb', ' MB', 0)}", "", ""))
+            for query in SEARCH_QUERIES:
+                rows.append((f"first search for \"{query}\": bundles / one index",
+                             f"{cell('daily', f'search KB bundles: {query}', ' KB', 0)} / "
+                             f"{cell('daily', f'search KB one index: {query}', ' KB', 0)}; same stories found: "
+                             f"{'yes' if daily[f'search same stories: {query}']['min'] == 1 else 'no'}; "
+                             f"top 10 in common: {daily[f'search top-10 shared: {query}']['median']:.0f}", "", ""))
+    lines += [f"| {articles:,} articles | ours | bare Pelican | Hugo |", "|---|---|---|---|"]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
-    lines.append(f"\nCold build ratio, ours / bare Pelican: {ratio:.2f}")
-    lines += ["", "| our output by page type | MB | KB/article |", "|---|---:|---:|"]
-    for key in (k for k in ours if k.startswith("bytes ")):
-        size = ours[key]["median"]
-        lines.append(f"| {key[6:]} | {size / 2**20:.1f} | {size / articles / 1024:.2f} |")
+    if "ours" in summary and "pelican" in summary:
+        lines.append(f"\nCold build ratio, ours / bare Pelican: "
+                     f"{summary['ours']['cold_s']['median'] / summary['pelican']['cold_s']['median']:.2f}")
+    if "ours" in summary:
+        lines += ["", "| our output by page type | MB | KB/article |", "|---|---:|---:|"]
+        for key in (k for k in summary["ours"] if k.startswith("bytes ")):
+            size = summary["ours"][key]["median"]
+            lines.append(f"| {key[6:]} | {size / 2**20:.1f} | {size / articles / 1024:.2f} |")
     return "\n".join(lines)
 
 
@@ -381,6 +395,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out", type=Path, default=ROOT / "bench")
+    parser.add_argument("--systems", default="ours,daily,pelican,hugo",
+                        help="which to measure, comma-separated (default: all four)")
     args = parser.parse_args(argv)
 
     work = args.out / f"work-{args.articles}"
@@ -389,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
     # One conversion up front gives the posts the other systems build from.
     run([PYTHON, "scripts/convert_articles.py", str(work / "raw"), "--output", str(work / "posts")])
 
-    systems = ["ours", "daily", "pelican", "hugo"]
+    systems = [name for name in ("ours", "daily", "pelican", "hugo") if name in args.systems.split(",")]
     runs = []
     for repeat in range(args.repeats):
         order = systems if repeat % 2 == 0 else systems[::-1]

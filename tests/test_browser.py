@@ -13,7 +13,6 @@ pytestmark = pytest.mark.browser
 SEOUL = "/2025/04/08/south-korea-will-hold-presidential-election-june-3-to-choose-yoons-successor/"
 PAGE_TYPES = {
     "front": "/",
-    "front-page-2": "/page/2/",
     "article": SEOUL,
     "article-arabic": "/2025/01/11/india-weighs-monsoon-planning-as-talks-resume-part-4/",
     "tag": "/tag/united-nations/",

@@ -94,5 +94,5 @@ def test_no_template_reads_a_name_the_writer_leaves_out_of_its_fingerprints():
     for name in environment.list_templates():
         source = environment.loader.get_source(environment, name)[0]
         read[name] = meta.find_undeclared_variables(environment.parse(source))
-    assert len(read) > 10 and "articles_page" in read["index.html"]  # the scan sees what templates read
+    assert len(read) > 10 and "articles_page" in read["category.html"]  # the scan sees what templates read
     assert {name: sorted(names & UNUSED_KWARGS) for name, names in read.items() if names & UNUSED_KWARGS} == {}

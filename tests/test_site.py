@@ -42,7 +42,7 @@ def all_pages(site: Path) -> list[Path]:
 @pytest.mark.parametrize(
     "path",
     [
-        "index.html", "page/2/index.html", "tags/index.html", "tag/south-korea/index.html",
+        "index.html", "tags/index.html", "tag/south-korea/index.html",
         "tag/united-nations/index.html", "tag/united-nations/page/2/index.html",
         "categories/index.html", "category/asia/index.html", "category/middle-east/index.html",
         "archives/index.html", "2025/index.html", "2025/02/index.html", "2025/01/11/index.html",
@@ -73,13 +73,13 @@ def test_front_page_leads_with_the_latest_edition_then_desks(site):
     assert edition.select_one(".story-summary").get_text().startswith("South Korea will hold")
     desks = [h.get_text(strip=True) for h in soup.select(".desk h3")]
     assert desks == ["Africa", "Americas", "Asia", "Europe", "Middle East"]
-    assert soup.select_one('a[rel="next"]')["href"] == "/page/2/"
+    assert soup.select_one(".more-link a")["href"] == "/archives/"
 
 
-def test_front_page_two_lists_older_stories(site):
-    soup = page(site, "page/2/index.html")
-    assert len(soup.select(".stories > li")) == 20
-    assert soup.select_one('a[rel="prev"]')["href"] == "/"
+def test_the_front_page_is_one_page_and_every_story_is_in_the_archives(site):
+    assert not (site / "page").exists()
+    months = page(site, "archives/index.html").select(".archive-year li .count")
+    assert sum(int(count.get_text().split()[0]) for count in months) == len(articles(site))
 
 
 def test_article_page_has_everything_a_reader_expects(site):
