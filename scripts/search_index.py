@@ -5,9 +5,9 @@
 
 Pagefind has no incremental mode, and one index of a whole archive costs
 minutes and gigabytes at 100,000 stories. So the story pages are indexed
-in bundles: one per past year (by quarter when a year is very large), one
-per quarter of the newest year, and the newest month apart, so an editor's
-daily build re-indexes a month's stories, not the archive. The search page
+in bundles: one per year (by quarter when a year is very large), and the
+newest month apart, so an editor's daily build re-indexes a month's
+stories, not the archive. The search page
 loads the newest bundle and merges the others in the browser (Pagefind's
 `mergeIndex`), listed in `pagefind/bundles.json`.
 
@@ -58,11 +58,11 @@ def bundle_months(pages: list[str]) -> dict[str, list[str]]:
     """Bundle name -> the months ("YYYY/MM") it holds.
 
     The newest month is a bundle of its own, so a day's new stories touch one
-    small bundle; the rest of the newest year is bundled by quarter (its
-    quarters change as the months close); every earlier year is one bundle,
-    or by quarter when it holds more than YEAR_BUNDLE_MAX stories, so no one
-    Pagefind run needs much more than a gigabyte. Fewer bundles mean fewer
-    files for a reader's first search to fetch."""
+    small bundle (and a new month folds the last one into its year, once a
+    month); every year is one bundle, or one per quarter when it holds more
+    than YEAR_BUNDLE_MAX stories, so no one Pagefind run needs much more than
+    a gigabyte. Few bundles keep a reader's first search small: each bundle
+    adds its own files to fetch."""
     months = sorted({page[:7] for page in pages})
     if not months:
         return {}
@@ -75,7 +75,7 @@ def bundle_months(pages: list[str]) -> dict[str, list[str]]:
         year, number = month.split("/")
         if month == newest:
             name = f"{year}-{number}"
-        elif year == newest[:4] or per_year[year] > YEAR_BUNDLE_MAX:
+        elif per_year[year] > YEAR_BUNDLE_MAX:
             name = f"{year}-q{(int(number) - 1) // 3 + 1}"
         else:
             name = year

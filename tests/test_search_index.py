@@ -35,14 +35,13 @@ def entry_times(output: Path) -> dict[str, int]:
             for entry in (output / "pagefind").glob("*/pagefind-entry.json")}
 
 
-def test_past_years_are_one_bundle_the_newest_year_by_quarter_and_its_newest_month_apart():
+def test_every_year_is_one_bundle_and_the_newest_month_is_apart():
     pages = [f"{month}/01/story/index.html" for month in
              ("2022/03", "2023/02", "2023/11", "2024/01", "2024/02", "2024/03", "2024/04", "2024/05")]
     assert bundle_months(pages) == {
         "2022": ["2022/03"],
         "2023": ["2023/02", "2023/11"],
-        "2024-q1": ["2024/01", "2024/02", "2024/03"],
-        "2024-q2": ["2024/04"],
+        "2024": ["2024/01", "2024/02", "2024/03", "2024/04"],
         "2024-05": ["2024/05"],
     }
     assert bundle_months([]) == {}
@@ -64,11 +63,14 @@ def test_every_bundle_holds_its_own_stories_and_the_listing_names_the_newest_fir
     story(output, "2024-04-02", "spring-budget", "budget")
     story(output, "2024-05-20", "rail-tender", "tender")
     assert index_site(output, tmp_path / "state.json") == 0
-    assert listed_urls(output, "2024-q1") == ["/2024/01/05/winter-floods/", "/2024/02/11/harbour-strike/"]
-    assert listed_urls(output, "2024-q2") == ["/2024/04/02/spring-budget/"]
+    story(output, "2023-11-30", "autumn-vote", "vote")
+    assert index_site(output, tmp_path / "state.json") == 0
+    assert listed_urls(output, "2024") == ["/2024/01/05/winter-floods/", "/2024/02/11/harbour-strike/",
+                                          "/2024/04/02/spring-budget/"]
+    assert listed_urls(output, "2023") == ["/2023/11/30/autumn-vote/"]
     assert listed_urls(output, "2024-05") == ["/2024/05/20/rail-tender/"]
     listing = json.loads((output / "pagefind/bundles.json").read_text())
-    assert listing == {"primary": "2024-05", "bundles": ["2024-05", "2024-q2", "2024-q1"]}
+    assert listing == {"primary": "2024-05", "bundles": ["2024-05", "2024", "2023"]}
     assert (output / "pagefind/pagefind-ui.js").is_file()
 
 
@@ -81,22 +83,22 @@ def test_a_new_story_reindexes_its_own_bundle_and_no_other(tmp_path):
     story(output, "2024-05-21", "port-reopens", "port")
     assert index_site(output, state) == 0
     after = entry_times(output)
-    assert after["2024-q1"] == before["2024-q1"]
+    assert after["2024"] == before["2024"]
     assert after["2024-05"] != before["2024-05"]
     assert listed_urls(output, "2024-05") == ["/2024/05/20/rail-tender/", "/2024/05/21/port-reopens/"]
     assert index_site(output, state) == 0
     assert entry_times(output) == after  # nothing changed: nothing indexed
 
 
-def test_a_new_month_folds_the_last_one_into_its_quarter_and_removes_its_bundle(tmp_path):
+def test_a_new_month_folds_the_last_one_into_its_year_and_removes_its_bundle(tmp_path):
     output, state = tmp_path / "output", tmp_path / "state.json"
     story(output, "2024-04-30", "spring-budget", "budget")
     story(output, "2024-05-20", "rail-tender", "tender")
     index_site(output, state)
     story(output, "2024-06-01", "summer-drought", "drought")
     assert index_site(output, state) == 0
-    assert sorted(path.name for path in (output / "pagefind").iterdir() if path.is_dir()) == ["2024-06", "2024-q2"]
-    assert listed_urls(output, "2024-q2") == ["/2024/04/30/spring-budget/", "/2024/05/20/rail-tender/"]
+    assert sorted(path.name for path in (output / "pagefind").iterdir() if path.is_dir()) == ["2024", "2024-06"]
+    assert listed_urls(output, "2024") == ["/2024/04/30/spring-budget/", "/2024/05/20/rail-tender/"]
 
 
 def test_a_removed_story_leaves_its_bundle_and_an_emptied_bundle_goes(tmp_path):
@@ -107,10 +109,10 @@ def test_a_removed_story_leaves_its_bundle_and_an_emptied_bundle_goes(tmp_path):
     index_site(output, state)
     old.unlink()
     index_site(output, state)
-    assert listed_urls(output, "2024-q1") == ["/2024/01/05/winter-floods/"]
+    assert listed_urls(output, "2024") == ["/2024/01/05/winter-floods/"]
     (output / "2024/01/05/winter-floods/index.html").unlink()
     index_site(output, state)
-    assert not (output / "pagefind/2024-q1").exists()
+    assert not (output / "pagefind/2024").exists()
     assert json.loads((output / "pagefind/bundles.json").read_text())["bundles"] == ["2024-05"]
 
 
