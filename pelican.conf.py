@@ -11,7 +11,7 @@ SITE_DESCRIPTION = "The day's world news, one edition a day."
 PATH = "content"
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
-STATIC_PATHS = []
+STATIC_PATHS = ["images"]  # lead photos, made by the converter (scripts/ingest/photos.py)
 OUTPUT_PATH = "output"
 TIMEZONE = "UTC"
 DEFAULT_LANG = "en"
@@ -29,6 +29,7 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["pelican.plugins.neighbors", "newsroom"]
 RELATED_POSTS_MAX = 4
 FRONT_PAGE_DESK_STORIES = 4
+FRONT_PAGE_LATEST_STORIES = 8
 
 MARKDOWN = {
     "extension_configs": {

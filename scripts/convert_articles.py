@@ -28,8 +28,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ingest import manifest  # noqa: E402
+from ingest.dump import DumpError  # noqa: E402
 from ingest.enrich import RejectedArticle, enrich_article  # noqa: E402
+from ingest.fetch import fetch, is_url  # noqa: E402
 from ingest.inputs import expand_inputs, read_input  # noqa: E402
+from ingest.photos import PhotoError, make_photo  # noqa: E402
 from ingest.render import render_post  # noqa: E402
 from ingest.store import (  # noqa: E402
     IMPORTED,
@@ -96,6 +99,7 @@ def progress(items, total: int):
 class FileResult:
     posts: list = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # the story converts, without something
     dropped: list[str] = field(default_factory=list)  # for -v
 
 
@@ -114,11 +118,23 @@ def convert_file(item: str, forced_date: date | None, outlet: str = "") -> FileR
         except RejectedArticle as error:
             result.errors.append(str(error))
             continue
+        if post.image:
+            try:
+                post = replace(post, photo=make_photo(photo_bytes(post.image), post.slug))
+            except (PhotoError, DumpError, OSError) as error:
+                reason = getattr(error, "strerror", None) or str(error).removeprefix(f"{post.image}: ")
+                result.warnings.append(f"{item}:{article.line}: lead photo {post.image} left out: {reason}")
         # Rendering here, in the worker, spares the main process; the plan
         # renders again only for a post whose slug had to change.
         markdown = render_post(post, post.slug)
         result.posts.append(replace(post, markdown=markdown, sketch=body_sketch(markdown)))
     return result
+
+
+def photo_bytes(image: str) -> bytes:
+    """The lead photo's bytes: fetched (politely, size-capped, once: a story
+    does not wait for its photo) or read from disk."""
+    return fetch(image, retries=0).body if is_url(image) else Path(image).read_bytes()
 
 
 def convert_files(files: list[str], forced_date: date | None, outlet: str = ""):
@@ -175,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
         by_file[item] = result
         posts += result.posts
         errors += result.errors
+        for line in result.warnings:
+            print(f"warning: {line}", file=sys.stderr)
         if args.verbose:
             for line in result.dropped:
                 print(line)

@@ -67,11 +67,23 @@ def site(tmp_path_factory) -> Path:
 
     Built like `make html` does: convert, Pelican with the real settings, Pagefind.
     """
+    import convert_articles
     from search_index import index_site
     from sitebuild import build_site
+    from test_photos import draw_photo
 
     work = tmp_path_factory.mktemp("site")
-    output = build_site(convert_corpus(work / "posts"), work)
+    posts = convert_corpus(work / "posts")
+    # The seed's first story (Tehran, 2024-04-17) with a lead photo drawn here, as an
+    # editor brings one: an image named like its dump.
+    raw = work / "raw"
+    raw.mkdir()
+    shutil.copy(SEED, raw / SEED.name)
+    draw_photo(raw / (SEED.stem + ".jpg"))
+    assert convert_articles.main([str(raw), "--output", str(work / "posts"), "--force"]) == 0
+    (work / "content").mkdir()
+    shutil.copytree(work / "images", work / "content" / "images")
+    output = build_site(posts, work)
     assert index_site(output, work / "search-index.json") == 0
     return output
 

@@ -73,7 +73,7 @@ def test_reader_goes_from_front_page_to_article_tag_edition_and_previous_edition
 
 def test_search_finds_an_article_by_a_word_only_in_its_body_and_opens_it(page, site_url, site):
     listing = json.loads((site / "pagefind/bundles.json").read_text())
-    assert listing["primary"] == "2025-04" and "2025-q1" in listing["bundles"]  # the story is in a merged bundle
+    assert listing["primary"] == "2025-04" and "2025" in listing["bundles"]  # the story is in a merged bundle
     page.goto(site_url + "/search/")
     page.fill(".pagefind-ui__search-input", "glacier")
     results = page.locator(".pagefind-ui__result-link")
@@ -152,12 +152,109 @@ def test_print_stylesheet_prints_only_the_story(page, site_url):
     page.goto(site_url + "/2025/01/06/germany-weighs-defence-spending-as-talks-resume-part-2/")
     page.emulate_media(media="print")
     hidden = page.evaluate(
-        """() => ['.masthead nav', '.site-footer', '.related', '.neighbours', '.article-tags']
+        """() => ['.masthead nav', '.site-footer', '.story-aside', '.neighbours']
               .map(s => getComputedStyle(document.querySelector(s)).display)"""
     )
-    assert hidden == ["none"] * 5
+    assert hidden == ["none"] * 4
     assert page.locator(".article-body").is_visible()
     pdf = page.pdf(format="A4")
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "article-print.pdf").write_bytes(pdf)
     assert pdf.startswith(b"%PDF")
+
+
+# ---- The width of the screen (issue: a site worth opening on a laptop) ---------
+
+TEHRAN = "/2024/04/17/russian-missile-experts-flew-to-iran-amid-clashes-with-israel/"  # has a lead photo
+LAYOUT_PAGES = {
+    "front": "/", "story-photo": TEHRAN, "story": SEOUL, "tag": "/tag/united-nations/",
+    "desk": "/category/asia/", "edition": "/2025/01/11/", "archives": "/archives/",
+}
+WIDTHS = (390, 1024, 1440)
+
+
+@pytest.fixture(scope="module")
+def widths(browser):
+    contexts = {width: browser.new_context(viewport={"width": width, "height": 900}) for width in WIDTHS}
+    yield {width: context.new_page() for width, context in contexts.items()}
+    for context in contexts.values():
+        context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_page_scrolls_sideways_and_each_is_shot_at_every_width(widths, site_url, width):
+    page = widths[width]
+    ARTIFACTS.mkdir(exist_ok=True)
+    for name, path in LAYOUT_PAGES.items():
+        page.goto(site_url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
+        page.screenshot(path=str(ARTIFACTS / f"layout-{name}-{width}.png"), full_page=True)
+
+
+def box(page, selector):
+    return page.locator(selector).first.bounding_box()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_story_aside_sits_beside_the_body_from_1024_and_below_it_on_a_phone(widths, site_url, width):
+    page = widths[width]
+    page.goto(site_url + SEOUL)
+    body, aside = box(page, ".article-body"), box(page, ".story-aside")
+    if width >= 1024:
+        assert aside["x"] >= body["x"] + body["width"] and aside["y"] < body["y"] + body["height"]
+    else:
+        assert aside["y"] >= body["y"] + body["height"]
+    characters = page.evaluate("""() => {
+        const p = document.querySelector('.article-body p'), range = document.createRange();
+        const width = p.getBoundingClientRect().width, size = parseFloat(getComputedStyle(p).fontSize);
+        const probe = document.createElement('span'); probe.textContent = 'abcdefghijklmnopqrstuvwxyz';
+        p.append(probe); const letter = probe.getBoundingClientRect().width / 26; probe.remove();
+        return width / letter; }""")
+    if width >= 1024:
+        assert 60 <= characters <= 80  # a readable measure, counted in average letters
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_front_page_sets_the_lead_beside_the_latest_from_1024(widths, site_url, width):
+    page = widths[width]
+    page.goto(site_url + "/")
+    lead, latest = box(page, ".front-top .lead-story"), box(page, ".front-top .latest")
+    beside = latest["x"] >= lead["x"] + lead["width"]
+    assert beside == (width >= 1024)
+    assert box(page, ".desk-grid")["y"] > latest["y"]
+
+
+def test_the_lead_photo_loads_without_moving_anything(browser, site_url):
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.add_init_script("""window.__shift = 0; new PerformanceObserver(list => {
+        for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__shift += entry.value;
+    }).observe({type: 'layout-shift', buffered: true});""")
+    page.goto(site_url + TEHRAN)
+    page.wait_for_load_state("networkidle")
+    image = page.locator(".lead-photo img")
+    assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert image.evaluate("img => img.currentSrc").endswith((".avif", ".webp"))
+    assert page.evaluate("window.__shift") == 0
+    context.close()
+
+
+def test_the_charts_text_alternative_matches_the_stories_per_month(page, site_url, site):
+    from collections import Counter
+
+    from bs4 import BeautifulSoup
+
+    expected = Counter()
+    for story in site.glob("20*/*/*/*/index.html"):
+        soup = BeautifulSoup(story.read_text(encoding="utf-8"), "html.parser")
+        if soup.select_one('.article-tags a[href="/tag/united-nations/"]'):
+            expected[story.relative_to(site).as_posix()[:7].replace("/", "-")] += 1
+    page.goto(site_url + "/tag/united-nations/")
+    rows = page.locator(".coverage-table tbody tr")
+    table = {rows.nth(i).locator("time").get_attribute("datetime"): int(rows.nth(i).locator("td").text_content())
+             for i in range(rows.count())}
+    assert {month: count for month, count in table.items() if count} == dict(expected)
+    caption = page.locator(".coverage figcaption").inner_text()
+    assert f"{sum(expected.values())} stories over {len(table)} month" in caption
+    bars = page.locator(".coverage-bars rect")
+    assert bars.count() == len(table)

@@ -8,6 +8,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from conftest import FIXTURES, body_of, header_of, read_posts
+from test_photos import draw_photo
 
 FEEDS = FIXTURES / "feeds"
 
@@ -21,7 +22,6 @@ def server(tmp_path, monkeypatch):
     monkeypatch.setattr(ingest.fetch, "MAX_BYTES", 200_000)
     site = tmp_path / "site"
     site.mkdir()
-    (site / "harbour_strike.html").write_bytes((FIXTURES / "pages" / "harbour_strike.html").read_bytes())
     (site / "islands.rss").write_bytes((FEEDS / "islands_full.rss").read_bytes())
     (site / "huge.html").write_bytes(b"<p>" + b"x" * 300_000 + b"</p>")
     seen = {"agents": [], "flaky": 0}
@@ -43,6 +43,11 @@ def server(tmp_path, monkeypatch):
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    page = (FIXTURES / "pages" / "harbour_strike.html").read_text(encoding="utf-8")  # its photo served here
+    page = page.replace("https://cdn.coastalherald.example/img/", f"{base}/img/")
+    (site / "harbour_strike.html").write_text(page, encoding="utf-8")
+    (site / "img").mkdir()
+    draw_photo(site / "img" / "dockers.jpg")
     atom = (FEEDS / "herald_summaries.atom").read_text(encoding="utf-8").replace("BASE", base)
     (site / "herald.atom").write_text(atom, encoding="utf-8")
     yield base, seen
@@ -58,7 +63,9 @@ def test_a_url_is_fetched_with_a_clear_user_agent_and_converted(convert, server,
     (post,) = read_posts(tmp_path / "posts").values()
     assert header_of(post)["Source"] == "The Coastal Herald"
     assert header_of(post)["Date"] == "2025-06-12"
-    assert seen["agents"] == [USER_AGENT]
+    assert seen["agents"] == [USER_AGENT, USER_AGENT]  # the page, then its og:image
+    photo = header_of(post)["Photo"]
+    assert (tmp_path / (photo + "-800.webp")).is_file()  # stored beside the posts' folder
 
 
 def test_a_urls_file_converts_each_and_names_each_failure_in_one_line(convert, server, tmp_path):
@@ -104,4 +111,4 @@ def test_a_summary_only_feed_fetches_each_story_from_its_link(convert, server, t
     assert code == 0 and "1 new" in stdout
     (post,) = read_posts(tmp_path / "posts").values()
     assert body_of(post).startswith("Dockers at the port of Eastmouth voted on Thursday")
-    assert len(seen["agents"]) == 2  # the feed, then the story
+    assert len(seen["agents"]) == 3  # the feed, the story, then its photo

@@ -1,7 +1,10 @@
-"""Daily editions: each story's edition address and date, each day's
-neighbouring editions, and the latest edition for the front page."""
+"""Daily editions: each story's edition address and date, the other stories
+of its day, each day's neighbouring editions, and the latest edition for the
+front page."""
 
 from __future__ import annotations
+
+EDITION_ASIDE_STORIES = 8  # the other stories of a story's day shown beside it
 
 
 def date_stories(generator) -> None:
@@ -29,6 +32,12 @@ def link_editions(generator) -> None:
         following = edition[days[index + 1]] if index + 1 < len(days) else None
         neighbours[(day.year, day.month, day.day)] = (previous, following)
     generator.context["EDITIONS"] = neighbours
+    by_day: dict = {}
+    for article in generator.articles:  # newest first, a day's stories by slug (ordering.py)
+        by_day.setdefault(article.date.date(), []).append(article)
+    for stories in by_day.values():
+        for article in stories:
+            article.edition_stories = [other for other in stories if other is not article][:EDITION_ASIDE_STORIES]
     if days:
         latest = days[-1]
         generator.context["LATEST_EDITION"] = [

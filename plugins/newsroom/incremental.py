@@ -52,7 +52,8 @@ UNUSED_KWARGS = frozenset({"all_articles", "dates", "blog", "page_name"})
 _SCALARS = (str, int, float, bool, type(None))
 # Where the project lies on disk, not what its pages show (the theme's and the
 # plugins' files are hashed): a checkout moved elsewhere keeps its ledger.
-_WHERE_SETTINGS = frozenset({"PATH", "OUTPUT_PATH", "CACHE_PATH", "THEME", "PLUGIN_PATHS"})
+_WHERE_SETTINGS = frozenset({"PATH", "OUTPUT_PATH", "CACHE_PATH", "THEME", "PLUGIN_PATHS",
+                             "JINJA_FILTERS"})  # functions: their code is in the hashed plugins
 
 
 def _digest(value) -> str:
@@ -174,7 +175,10 @@ class IncrementalWriter(Writer):
                 return self._content_key(value)
             neighbours = [getattr(value, name, None) for name in ("prev_article", "next_article")]
             related = getattr(value, "related_posts", None) or []
-            return [self._content_key(value), [self._summary(item) for item in (*neighbours, *related)]]
+            same_day = getattr(value, "edition_stories", None) or []
+            return [self._content_key(value),
+                    [self._summary(item) for item in (*neighbours, *related)],
+                    [self._summary(item) for item in same_day]]
         if isinstance(value, URLWrapper):
             return [type(value).__name__, value.name, value.url]
         if isinstance(value, (list, tuple)):

@@ -8,6 +8,8 @@ One module per job; `register()` only wires them to Pelican's signals.
     reading_time.py  reading time, once per story
     sources.py       each story credited to its outlet; a page per outlet
     sitemap.py       a deterministic sitemap
+    coverage.py      stories per month, for the charts on topic, desk and archive pages
+    photos.py        each story's lead photo: <picture> sources, size, thumbnail
     ordering.py      the order of stories in every listing
     left_out.py      posts left out with one line each; the build ends non-zero
     reader/          Pelican's reader and its cache:
@@ -25,11 +27,13 @@ from __future__ import annotations
 
 from pelican import signals
 
+from .coverage import add_filters
 from .editions import date_stories, link_editions
 from .incremental import provide_writer, save_ledger
 from .left_out import end_build, leave_out_clashes, start_build
 from .ordering import order_stories
 from .patching import switch_patches
+from .photos import frame_photos
 from .reader import convert_on_every_core, make_caches_durable, use_site_reader
 from .reading_time import time_reading
 from .related import relate_stories
@@ -52,6 +56,7 @@ def register():
     collect_less()
     signals.initialized.connect(switch_patches)
     signals.initialized.connect(order_stories)
+    signals.initialized.connect(add_filters)
     signals.initialized.connect(start_build)
     signals.readers_init.connect(use_site_reader)
     signals.article_generator_pretaxonomy.connect(leave_out_clashes)
@@ -62,6 +67,7 @@ def register():
     signals.article_generator_finalized.connect(group_tags)
     signals.article_generator_finalized.connect(date_stories)
     signals.article_generator_finalized.connect(time_reading)
+    signals.article_generator_finalized.connect(frame_photos)
     signals.article_generator_finalized.connect(link_editions)
     signals.article_generator_finalized.connect(relate_stories)
     signals.article_generator_finalized.connect(credit_sources)

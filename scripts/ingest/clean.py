@@ -39,6 +39,7 @@ class Article:
     original_url: str = ""
     authors: tuple[str, ...] = ()
     lang: str = ""
+    image: str = ""  # the lead photo: a local file or a URL (photos.py makes it ours)
 
     @property
     def paragraphs(self) -> list[str]:

@@ -49,6 +49,8 @@ class Post:
     authors: tuple[str, ...] = ()
     lang: str = ""
     date_given: bool = False  # the date came from --date, not from the text
+    image: str = ""  # where the lead photo comes from (a file or a URL)
+    photo: object = None  # photos.Photo, made in the worker from `image`
     markdown: str = ""  # the rendered post under its own slug, when already rendered
     sketch: frozenset = frozenset()  # store.body_sketch of `markdown`, made in the worker
 
@@ -149,4 +151,5 @@ def enrich_article(article: Article, forced_date: date | None = None) -> Post:
         authors=article.authors,
         lang=article.lang,
         date_given=forced_date is not None,
+        image=article.image,
     )

@@ -30,11 +30,12 @@ def is_url(text: str) -> bool:
     return text.startswith(("http://", "https://"))
 
 
-def fetch(url: str, sleep=time.sleep) -> Fetched:
+def fetch(url: str, sleep=time.sleep, retries: int | None = None) -> Fetched:
     """The page at `url`, or DumpError naming the URL and why."""
+    retries = RETRIES if retries is None else retries
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
     pause = BACKOFF_SECONDS
-    for attempt in range(RETRIES + 1):
+    for attempt in range(retries + 1):
         try:
             with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
                 body = response.read(MAX_BYTES + 1)
@@ -42,10 +43,10 @@ def fetch(url: str, sleep=time.sleep) -> Fetched:
                     raise DumpError(url, f"over the size cap of {MAX_BYTES:,} bytes; not fetched")
                 return Fetched(response.geturl(), response.headers.get("Content-Type", ""), body)
         except urllib.error.HTTPError as error:
-            if error.code not in RETRY_STATUSES or attempt == RETRIES:
+            if error.code not in RETRY_STATUSES or attempt == retries:
                 raise DumpError(url, f"the server answered {error.code} {error.reason}") from None
         except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
-            if attempt == RETRIES:
+            if attempt == retries:
                 reason = getattr(error, "reason", error)
                 raise DumpError(url, f"cannot fetch: {reason}") from None
         sleep(pause)

@@ -19,6 +19,7 @@ from .dump import DumpError, decode_with_notes, split_articles
 from .feeds import entry_article, is_feed, read_feed
 from .fetch import fetch, is_url, read_url_list
 from .paste import extract_pasted, split_pasted
+from .photos import sibling_image
 from .webpage import extract_page
 
 INPUT_SUFFIXES = (".txt", ".html", ".htm", ".urls", ".xml", ".rss", ".atom")
@@ -112,7 +113,11 @@ def read_input(item: str, fetcher=fetch) -> Found:
             found.articles.append(extract_page(raw, source, url=url))
         else:
             lines, found.notes = decode_with_notes(raw, source)
-            found.articles += text_articles(lines, source)
+            articles = text_articles(lines, source)
+            image = sibling_image(Path(item))
+            if image:  # named like the dump: its first story's lead photo
+                articles[0] = replace(articles[0], image=str(image))
+            found.articles += articles
     except DumpError as error:
         found.errors.append(str(error))
     return found

@@ -53,6 +53,14 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+def photo_fields(photo) -> list[tuple[str, str]]:
+    """The lead photo's header lines: where its files are, its size, widths and formats."""
+    if photo is None:
+        return []
+    return [("Photo", photo.base), ("Photo-Size", f"{photo.width}x{photo.height}"),
+            ("Photo-Widths", " ".join(map(str, photo.widths))), ("Photo-Formats", " ".join(photo.formats))]
+
+
 def render_post(post: Post, slug: str, modified: date | None = None) -> str:
     """The post file's full text; its last header line is a hash of the rest.
 
@@ -76,6 +84,7 @@ def render_post(post: Post, slug: str, modified: date | None = None) -> str:
         ("Source-URL", metadata_value(post.original_url)),
         ("Authors", "; ".join(metadata_value(name) for name in post.authors)),
         ("Lang", metadata_value(post.lang)),
+        *photo_fields(post.photo),
         ("Story", post.story),
         ("Date-Given", "yes" if post.date_given else ""),
     ]

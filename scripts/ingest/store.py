@@ -289,7 +289,7 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
     return stale
 
 
-def write_posts(posts: list[tuple[Path, str]]) -> list[tuple[Path, OSError]]:
+def write_posts(posts: list[tuple[Path, str | bytes]]) -> list[tuple[Path, OSError]]:
     """Write every post atomically; return the ones that failed, with why.
 
     Each post goes to a temporary file beside its target, then is renamed
@@ -307,7 +307,7 @@ def write_posts(posts: list[tuple[Path, str]]) -> list[tuple[Path, OSError]]:
                 folders.add(path.parent)
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             with open(handle, "wb") as stream:
-                stream.write(text.encode("utf-8"))
+                stream.write(text.encode("utf-8") if isinstance(text, str) else text)
             os.chmod(temporary, 0o644)
             os.replace(temporary, path)
         except OSError as error:
@@ -354,8 +354,17 @@ def apply_plan(planned: list[Planned], folder: Path, imported: dict[str, str],
                removed: dict[str, str]) -> tuple[dict[Path, OSError], list[tuple[Path, OSError]]]:
     """Write the plan's posts, remove the old files of stories that moved, then
     save both story lists. Returns the posts and the lists that could not be written."""
-    to_write = [(item.path, item.text) for item in planned if item.text is not None]
+    photos = [(folder.parent / name, data) for item in planned if item.text is not None and item.post.photo
+              for name, data in item.post.photo.files if not (folder.parent / name).exists()]
+    photo_failures = {path for path, _ in write_posts(photos)}  # before the posts that show them
+    to_write = [(item.path, item.text) for item in planned if item.text is not None
+                and not any(folder.parent / name in photo_failures for name, _ in
+                            (item.post.photo.files if item.post.photo else ()))]
     failed = dict(write_posts(to_write))
+    writing = {path for path, _ in to_write}
+    for item in planned:
+        if item.text is not None and item.path not in writing:
+            failed[item.path] = OSError(28, "its lead photo could not be written")
     for item in planned:
         if item.replaces and item.text is not None and item.path not in failed:
             item.replaces.unlink(missing_ok=True)

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from urllib.parse import urlparse
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlparse
 
 from .clean import Article, Block, is_subhead, split_caption_credit
 from .dump import DumpError
@@ -124,4 +125,25 @@ def extract_page(raw: bytes, source: str, url: str = "") -> Article:
         source=source, line=1, headline=title, caption=caption, credit=credit, blocks=blocks, dropped=(),
         published=_published(document.date), outlet=outlet_of(document.sitename, document.url, document.hostname),
         original_url=document.url or page_address(raw) or url, authors=authors, lang=page_language(raw),
+        image=lead_image(document.image, url, source),
     )
+
+
+def lead_image(image: str | None, url: str, source: str) -> str:
+    """The page's lead image (its og:image, as trafilatura reads it).
+
+    For a fetched page, its URL (fetched later, once). For a saved page, a
+    file on disk only, never the network: the path it names, or the file of
+    that name a browser's "save complete page" put in `<page>_files/`."""
+    image = (image or "").strip()
+    if not image or image.startswith("data:"):
+        return ""
+    if url:
+        return urljoin(url, image)
+    name = unquote(urlparse(image).path)
+    page = Path(source)
+    for candidate in (page.parent / name.lstrip("/"), page.parent / f"{page.stem}_files" / Path(name).name):
+        if not image.startswith(("http://", "https://", "//")) or candidate.parent.name.endswith("_files"):
+            if candidate.is_file():
+                return str(candidate.resolve())
+    return ""

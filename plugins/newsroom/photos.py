@@ -1,0 +1,52 @@
+"""Each story's lead photo, as the theme draws it: <picture> sources, size, thumbnail.
+
+The converter writes a post's photo as four header lines (Photo, Photo-Size,
+Photo-Widths, Photo-Formats) and the files under content/images/, which
+Pelican copies as they are (STATIC_PATHS). A hand-written header that does
+not name our own files in that shape is left out with a warning: the site
+never links an image it did not make.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+
+log = logging.getLogger(__name__)
+_BASE = re.compile(r"images/[a-z0-9-]+")
+_SIZE = re.compile(r"(\d{1,5})x(\d{1,5})")
+FORMATS = ("avif", "webp")  # best first
+THUMB_WIDTH = 480
+
+
+def photo_of(metadata: dict, siteurl: str) -> dict | None:
+    base = str(metadata.get("photo", "")).strip()
+    size = _SIZE.fullmatch(str(metadata.get("photo-size", "")).strip())
+    widths = sorted(int(w) for w in str(metadata.get("photo-widths", "")).split() if w.isdigit())
+    formats = [f for f in FORMATS if f in str(metadata.get("photo-formats", "")).split()]
+    if not (_BASE.fullmatch(base) and size and widths and "webp" in formats):
+        raise ValueError("Photo headers must name our own files (images/<name>, WxH, widths, webp)")
+    width, height = int(size.group(1)), int(size.group(2))
+    url = f"{siteurl}/{base}"
+    middle = min(widths, key=lambda w: abs(w - 800))
+    thumb = min(widths, key=lambda w: abs(w - THUMB_WIDTH))
+    return {
+        "src": f"{url}-{middle}.webp", "width": width, "height": height,
+        "sources": [(f"image/{kind}", ", ".join(f"{url}-{w}.{kind} {w}w" for w in widths)) for kind in formats],
+        "thumb": f"{url}-{thumb}.webp", "thumb_width": thumb, "thumb_height": round(height * thumb / width),
+    }
+
+
+def frame_photos(generator) -> None:
+    """article_generator_finalized: `article.photo` for every story with a lead photo."""
+    siteurl = generator.settings.get("SITEURL", "")
+    for article in generator.articles:
+        article.photo = None
+        if "photo" not in article.metadata:
+            continue
+        try:
+            article.photo = photo_of(article.metadata, siteurl)
+        except ValueError as error:
+            where = os.path.relpath(article.source_path, generator.settings["PATH"])
+            log.warning("%s: %s; the story shows no photo", where, error)
