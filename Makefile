@@ -60,7 +60,7 @@ node_modules/.installed: package.json package-lock.json
 	npm install --no-audit --no-fund --no-save  # `npm ci` trips on a dependency pinned to "latest"
 	touch $@
 
-lighthouse: convert node_modules/.installed  ## Lighthouse scores of six page types of the published site, on loopback
+lighthouse: convert node_modules/.installed  ## Lighthouse scores of nine page types of the published site, on loopback
 	$(BIN)/python scripts/lighthouse.py --json $(OUTPUT)/lighthouse.json
 
 clean:  ## remove the built site and caches

@@ -33,10 +33,12 @@ CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-background-
 
 
 def pages_to_check(site: Path) -> dict[str, str]:
-    """One page of each kind, found in the built site rather than hard-coded."""
+    """One page of each kind, found in the built site rather than hard-coded (search with results)."""
     article = min(site.glob("[0-9]*/[0-9]*/[0-9]*/*/index.html"))
     month = min(site.glob("[0-9]*/[0-9]*/index.html"))
     tag = min(site.glob("tag/*/index.html"))
+    desk = min(site.glob("category/*/index.html"))
+    day = min(site.glob("[0-9]*/[0-9]*/[0-9]*/index.html"))
 
     def relative(path: Path) -> str:
         return "/" + path.parent.relative_to(site).as_posix() + "/"
@@ -46,8 +48,11 @@ def pages_to_check(site: Path) -> dict[str, str]:
         "article": relative(article),
         "tag page": relative(tag),
         "month archive": relative(month),
+        "desk page": relative(desk),
+        "day edition": relative(day),
+        "archives": "/archives/",
         "tags index": "/tags/",
-        "search": "/search/",
+        "search results": "/search/?q=election&sort=newest",
     }
 
 

@@ -36,7 +36,6 @@ from pathlib import Path
 FORMAT = 1
 LISTING = "bundles.json"  # in the site: the bundles, for the search page
 DEFAULT_STATE = Path("cache/search-index.json")  # beside the caches: what each bundle was made from
-UI_ASSETS = ("pagefind-ui.js", "pagefind-ui.css")
 # ARTICLE_SAVE_AS in pelican.conf.py: YYYY/MM/DD/<slug>/index.html
 STORY_PAGE = re.compile(r"(\d{4})/(\d\d)/\d\d/[^/]+/index\.html")
 SETTINGS_FILE = Path("pagefind.yml")
@@ -193,13 +192,9 @@ def index_site(output: Path, state_path: Path = DEFAULT_STATE, workers: int | No
                     done[name] = known[name]  # searched as it was; its old fingerprint retries next time
                 print(f"error: {output}: Pagefind failed on bundle {name} (exit {status}); "
                       "its old index is kept", file=sys.stderr)
-    if primary and (folder / primary).is_dir():
-        for asset in UI_ASSETS:  # the same in every bundle; the search page loads them from here
-            shutil.copyfile(folder / primary / asset, folder / f".{asset}.tmp")
-            os.replace(folder / f".{asset}.tmp", folder / asset)
     save_state(state_path, output, done)
     save_listing(folder, {name: months_of[name] for name in done}, primary)
-    remove_strays(folder, {*done, *failed, LISTING, *UI_ASSETS})
+    remove_strays(folder, {*done, *failed, LISTING})
     return 1 if failed else 0
 
 

@@ -14,6 +14,7 @@ SEOUL = "/2025/04/08/south-korea-will-hold-presidential-election-june-3-to-choos
 PAGE_TYPES = {
     "front": "/",
     "article": SEOUL,
+    "article-photo": "/2024/04/17/russian-missile-experts-flew-to-iran-amid-clashes-with-israel/",
     "article-arabic": "/2025/01/11/india-weighs-monsoon-planning-as-talks-resume-part-4/",
     "tag": "/tag/united-nations/",
     "tags": "/tags/",
@@ -75,8 +76,8 @@ def test_search_finds_an_article_by_a_word_only_in_its_body_and_opens_it(page, s
     listing = json.loads((site / "pagefind/bundles.json").read_text())
     assert listing["primary"] == "2025-04" and "2025" in listing["bundles"]  # the story is in a merged bundle
     page.goto(site_url + "/search/")
-    page.fill(".pagefind-ui__search-input", "glacier")
-    results = page.locator(".pagefind-ui__result-link")
+    page.fill("#search-q", "glacier")
+    results = page.locator(".search-result h2 a")
     results.first.wait_for(timeout=15000)
     assert results.count() == 1
     shoot(page, "search")
@@ -137,8 +138,8 @@ def test_axe_finds_no_wcag_22_aa_violation(browser, site_url, name, scheme):
     page = context.new_page()
     page.goto(site_url + PAGE_TYPES[name])
     if name == "search":
-        page.fill(".pagefind-ui__search-input", "talks")
-        page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15000)
+        page.goto(site_url + "/search/?q=talks&desk=Asia&sort=newest")
+        page.locator(".search-result").first.wait_for(timeout=15000)
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
     context.close()
     violations = [
@@ -258,3 +259,86 @@ def test_the_charts_text_alternative_matches_the_stories_per_month(page, site_ur
     assert f"{sum(expected.values())} stories over {len(table)} month" in caption
     bars = page.locator(".coverage-bars rect")
     assert bars.count() == len(table)
+
+
+# ---- Search a newsroom would ship ----------------------------------------------
+
+def results_of(page) -> list[dict]:
+    page.locator("#search-status:has-text('found')").wait_for(timeout=15000)
+    return page.evaluate("""() => [...document.querySelectorAll('.search-result')].map(item => ({
+        url: item.querySelector('h2 a').getAttribute('href'),
+        title: item.querySelector('h2 a').textContent,
+        meta: item.querySelector('.story-meta').textContent}))""")
+
+
+def test_a_shared_search_link_shows_its_results(page, site_url):
+    page.goto(site_url + "/search/?q=martial+law")
+    results = results_of(page)
+    assert results[0]["url"] == SEOUL
+    assert page.locator("#search-q").input_value() == "martial law"
+    assert page.errors == []
+
+
+def test_results_show_a_date_and_a_desk(page, site_url):
+    page.goto(site_url + "/search/?q=martial+law")
+    first = results_of(page)[0]
+    assert first["meta"] == "Tuesday, 8 April 2025 · Asia"
+    page.set_viewport_size({"width": 390, "height": 900})
+    shoot(page, "search-results-390")
+
+
+def test_the_header_form_searches_from_a_story_page(page, site_url):
+    page.goto(site_url + SEOUL)
+    page.fill("#site-search-q", "glacier")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=glacier")
+    assert [r["url"] for r in results_of(page)] == ["/2025/01/18/quotes-markup-in-mexico-vaccine-supply-talks/"]
+
+
+def test_newest_first_puts_a_2025_story_above_a_2024_one(page, site_url):
+    page.goto(site_url + "/search/?q=minister&sort=newest")
+    years = [int(r["url"][1:5]) for r in results_of(page)]
+    assert 2024 in years and 2025 in years
+    assert years == sorted(years, reverse=True)
+    dates = page.evaluate("""() => [...document.querySelectorAll('.search-result h2 a')]
+        .map(a => a.getAttribute('href').slice(1, 11))""")
+    assert dates == sorted(dates, reverse=True)  # newest first across every bundle of the index
+
+
+def test_a_desk_filter_keeps_only_that_desks_stories_and_the_address_follows(page, site_url):
+    page.goto(site_url + "/search/?q=talks")
+    everything = results_of(page)
+    assert {r["meta"].split(" · ")[1] for r in everything} - {"Asia"}  # other desks first
+    page.select_option("select[name=desk]", "Asia")
+    page.wait_for_url("**/search/?q=talks&desk=Asia")
+    page.locator(".search-result .story-meta:not(:has-text('Asia'))").first.wait_for(state="detached")
+    asia = results_of(page)
+    assert asia and all(r["meta"].endswith("· Asia") for r in asia)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    shoot(page, "search-results-filtered-1280")
+
+
+def test_a_year_filter_keeps_only_that_years_stories(page, site_url):
+    page.goto(site_url + "/search/?q=minister&year=2024")
+    results = results_of(page)
+    assert results and all(r["url"].startswith("/2024/") for r in results)
+
+
+def test_no_page_scrolls_sideways_at_360_with_the_header_form(browser, site_url):
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    for path in (SEOUL, "/", "/search/?q=talks", "/tag/united-nations/"):
+        page.goto(site_url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+    context.close()
+
+
+def test_the_search_page_without_javascript_says_so_and_links_the_archives(browser, site_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + "/search/?q=talks")
+    notice = page.locator("noscript").first
+    assert "needs JavaScript" in page.content()
+    assert notice is not None
+    assert page.locator("form.search-form").get_attribute("method") == "get"
+    context.close()

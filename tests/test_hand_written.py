@@ -83,6 +83,9 @@ def assert_inert(html: str, where: str) -> None:
         assert all(bar.name == "rect" and all(NUMBER.fullmatch(v) for k, v in bar.attrs.items())
                    for bar in chart.find_all(True)), (where, chart)
         chart.decompose()
+    for form in soup.select("form.site-search, form.search-form"):  # the theme's search forms
+        assert form.get("action") == "/search/" and form.get("method") == "get", (where, form)
+        form.decompose()
     for element in soup.find_all(True):
         assert element.name not in ("iframe", "svg", "object", "embed", "form"), (where, element)
         if element.name == "script":

@@ -49,7 +49,7 @@ def all_pages(site: Path) -> list[Path]:
         f"{SEOUL}/index.html", "about/index.html", "search/index.html", "404.html",
         "feeds/all.atom.xml", "feeds/all.rss.xml", "feeds/tag/south-korea.atom.xml",
         "feeds/category/asia.atom.xml", "sitemap.xml", "robots.txt",
-        "pagefind/pagefind-ui.js", "theme/css/site.css",
+        "pagefind/bundles.json", "theme/js/search.js", "theme/css/site.css",
     ],
 )
 def test_every_url_of_the_scheme_exists(site, path):
@@ -318,7 +318,7 @@ def test_only_the_search_page_loads_javascript_and_nothing_comes_from_elsewhere(
         soup = BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
         scripts = [s for s in soup.find_all("script") if s.get("type") != "application/ld+json"]
         if file.relative_to(site).as_posix() == "search/index.html":
-            assert [s["src"] for s in scripts] == ["/pagefind/pagefind-ui.js", "/theme/js/search.js"]
+            assert [s["src"] for s in scripts] == ["/theme/js/search.js"]
         else:
             assert scripts == [], file
         for element in soup.find_all(["link", "script", "img"]):
@@ -354,3 +354,10 @@ def test_publish_build_uses_absolute_urls_in_pages_feeds_and_sitemap(tmp_path):
     rss = feedparser.parse((output / "feeds/all.rss.xml").read_bytes())
     assert rss.entries[0].link.startswith("https://digest.example.org/2025/03/03/")
     assert "<loc>https://digest.example.org/2025/03/03/" in (output / "sitemap.xml").read_text()
+
+
+def test_a_story_page_with_its_stylesheet_stays_within_30_kb(site):
+    """The page budget: the HTML of the longest story page plus the one stylesheet, photo aside."""
+    css = (site / "theme/css/site.css").stat().st_size
+    heaviest = max(path.stat().st_size for path in site.glob("20*/*/*/*/index.html"))
+    assert heaviest + css <= 30 * 1024

@@ -1,18 +1,148 @@
-// The search page's only script: Pagefind's UI on #search, over every bundle of
-// the index (scripts/search_index.py): the newest loaded first, the rest merged in.
-window.addEventListener("DOMContentLoaded", async () => {
-  const element = document.getElementById("search");
-  const base = element.dataset.baseUrl || "/";
+// The search page: Pagefind's JavaScript API over every bundle of the index
+// (scripts/search_index.py), with the search kept in the address.
+//
+// ?q=words&desk=Asia&year=2025&topic=United+Nations&sort=newest runs on load;
+// every change replaces the address (no new history entry per keystroke).
+// Bundles cover disjoint periods, newest first, so "newest first" is each
+// bundle's results sorted by date, bundle after bundle: Pagefind sorts within
+// one index, not across merged ones.
+
+const PAGE_SIZE = 10;
+const FIELDS = ["q", "desk", "year", "topic", "sort"];
+const form = document.getElementById("search-form");
+const status = document.getElementById("search-status");
+const list = document.getElementById("search-results");
+const more = document.getElementById("search-more");
+const base = form.dataset.baseUrl || "/";
+
+function readState() {
+  const params = new URLSearchParams(location.search);
+  return Object.fromEntries(FIELDS.map((name) => [name, (params.get(name) || "").trim()]));
+}
+
+function showState(state) {
+  for (const name of FIELDS) form.elements[name].value = state[name];
+}
+
+function formState() {
+  return Object.fromEntries(FIELDS.map((name) => [name, form.elements[name].value.trim()]));
+}
+
+function keepInAddress(state) {
+  const params = new URLSearchParams();
+  for (const name of FIELDS) if (state[name]) params.set(name, state[name]);
+  const query = params.toString();
+  history.replaceState(null, "", query ? `?${query}` : location.pathname);
+}
+
+async function loadIndex() {
   const listing = await fetch(`${base}pagefind/bundles.json`).then((response) => response.json());
-  const names = listing.bundles;
-  const primary = listing.primary || names[0];
-  new PagefindUI({
-    element: "#search",
-    baseUrl: base,
-    bundlePath: `${base}pagefind/${primary}/`,
-    mergeIndex: names.filter((name) => name !== primary).map((name) => ({ bundlePath: `${base}pagefind/${name}/` })),
-    showSubResults: false,
-    showImages: false,
-    resetStyles: false,
+  const bundles = listing.bundles;
+  const pagefind = await import(`${base}pagefind/${listing.primary}/pagefind.js`);
+  await pagefind.options({ bundlePath: `${base}pagefind/${listing.primary}/`, mergeFilter: { bundle: listing.primary } });
+  for (const name of bundles) {
+    if (name !== listing.primary) await pagefind.mergeIndex(`${base}pagefind/${name}/`, { mergeFilter: { bundle: name } });
+  }
+  return { pagefind, bundles };
+}
+
+async function find({ pagefind, bundles }, state) {
+  const filters = {};
+  for (const name of ["desk", "year", "topic"]) if (state[name]) filters[name] = state[name];
+  const words = state.q || null;
+  if (state.sort !== "newest") return (await pagefind.search(words, { filters })).results;
+  const results = [];
+  for (const bundle of bundles) {
+    const found = await pagefind.search(words, { filters: { ...filters, bundle }, sort: { date: "desc" } });
+    results.push(...found.results);
+  }
+  return results;
+}
+
+function excerptNodes(html) {
+  // Pagefind's excerpt is text with <mark> around the words found: keep just those.
+  const parsed = new DOMParser().parseFromString(`<p>${html}</p>`, "text/html").body.firstChild;
+  const nodes = [];
+  for (const node of parsed.childNodes) {
+    if (node.nodeName === "MARK") {
+      const mark = document.createElement("mark");
+      mark.textContent = node.textContent;
+      nodes.push(mark);
+    } else {
+      nodes.push(document.createTextNode(node.textContent));
+    }
+  }
+  return nodes;
+}
+
+function resultItem(data) {
+  const item = document.createElement("li");
+  item.className = "search-result";
+  const heading = document.createElement("h2");
+  const link = document.createElement("a");
+  link.href = new URL(data.url, location.href).pathname;
+  link.textContent = data.meta.title;
+  heading.append(link);
+  const meta = document.createElement("p");
+  meta.className = "story-meta";
+  meta.textContent = [data.meta.date, data.meta.desk].filter(Boolean).join(" · ");
+  const excerpt = document.createElement("p");
+  excerpt.className = "search-excerpt";
+  excerpt.append(...excerptNodes(data.excerpt));
+  item.append(heading, meta, excerpt);
+  return item;
+}
+
+function main() {
+  let index = null;
+  let shown = [];
+  let run = 0;
+
+  async function showMore() {
+    const next = shown.slice(list.children.length, list.children.length + PAGE_SIZE);
+    const items = await Promise.all(next.map(async (result) => resultItem(await result.data())));
+    list.append(...items);
+    more.hidden = list.children.length >= shown.length;
+  }
+
+  async function search(state) {
+    const mine = ++run;
+    keepInAddress(state);
+    if (!state.q && !state.desk && !state.year && !state.topic) {
+      list.replaceChildren();
+      more.hidden = true;
+      status.textContent = "";
+      return;
+    }
+    status.textContent = "Searching…";
+    index = index || (await loadIndex());
+    const results = await find(index, state);
+    if (mine !== run) return; // a newer search has started
+    shown = results;
+    list.replaceChildren();
+    await showMore();
+    const count = results.length;
+    status.textContent = count ? `${count} ${count === 1 ? "story" : "stories"} found.` : "No story found.";
+  }
+
+  let timer;
+  form.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => search(formState()), 250);
   });
-});
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearTimeout(timer);
+    search(formState());
+  });
+  more.addEventListener("click", showMore);
+
+  const state = readState();
+  showState(state);
+  search(state).catch((error) => {
+    status.textContent = "Search could not load. The archives list every story.";
+    throw error;
+  });
+}
+
+main();
