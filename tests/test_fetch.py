@@ -40,7 +40,11 @@ def server(tmp_path, monkeypatch):
                 self.path = "/harbour_strike.html"
             return super().do_GET()
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
+    class Server(ThreadingHTTPServer):
+        def handle_error(self, request, client_address):
+            pass  # a client that stops reading (the size cap) is no news; socketserver would print a traceback
+
+    httpd = Server(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
     page = (FIXTURES / "pages" / "harbour_strike.html").read_text(encoding="utf-8")  # its photo served here
