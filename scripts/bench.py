@@ -200,13 +200,9 @@ def first_searches(output: Path, bundles: list[str]) -> dict[str, dict] | None:
     import threading
     from http.server import ThreadingHTTPServer
 
-    from serve import SiteHandler
+    from serve import QuietSiteHandler
 
-    class QuietHandler(SiteHandler):
-        def log_message(self, format, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(output)))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietSiteHandler, directory=str(output)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
     found = {}

@@ -27,6 +27,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ingest.files import write_whole
+
 INPUT_FOLDERS = ("content", "theme", "plugins", "scripts")
 INPUT_FILES = ("pelican.conf.py", "publish.conf.py", "pagefind.yml", "requirements/runtime.txt")
 INPUT_ENVIRONMENT = ("SITEURL", "SOURCE_DATE_EPOCH")
@@ -94,11 +96,7 @@ def up_to_date(root: Path, settings: str, output: str) -> bool:
 
 
 def save_stamp(root: Path, settings: str, output: str) -> None:
-    stamp = root / STAMP
-    stamp.parent.mkdir(parents=True, exist_ok=True)
-    temporary = stamp.with_name(f".{stamp.name}.tmp")
-    temporary.write_text(fingerprint(root, settings, output) + "\n", encoding="utf-8")
-    os.replace(temporary, stamp)
+    write_whole(root / STAMP, fingerprint(root, settings, output) + "\n")
 
 
 def forget_stamp(root: Path) -> None:

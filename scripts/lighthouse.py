@@ -22,8 +22,10 @@ import subprocess
 import sys
 import tempfile
 import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
+
+from serve import QuietSiteHandler
 
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
@@ -57,11 +59,8 @@ def pages_to_check(site: Path) -> dict[str, str]:
 
 
 def serve(site: Path) -> ThreadingHTTPServer:
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    """The site as a static host serves it (scripts/serve.py: 404.html for a missing page)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietSiteHandler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 

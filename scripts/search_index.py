@@ -33,6 +33,8 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from ingest.files import write_whole
+
 FORMAT = 1
 LISTING = "bundles.json"  # in the site: the bundles, for the search page
 DEFAULT_STATE = Path("cache/search-index.json")  # beside the caches: what each bundle was made from
@@ -116,13 +118,6 @@ def load_state(path: Path, output: Path) -> dict[str, dict]:
     except (OSError, ValueError, AttributeError, KeyError, TypeError):
         pass
     return {}
-
-
-def write_whole(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
 
 
 def save_state(path: Path, output: Path, bundles: dict[str, dict]) -> None:

@@ -39,6 +39,13 @@ class SiteHandler(SimpleHTTPRequestHandler):
         sys.stderr.write(f"{self.address_string()} {format % args}\n")
 
 
+class QuietSiteHandler(SiteHandler):
+    """The same, without a log line per request: for tools that serve the site to a browser."""
+
+    def log_message(self, format, *args):
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("output", type=Path, help="the built site (output/)")

@@ -159,7 +159,7 @@ def test_command_line_never_shows_a_traceback_and_exits_2_on_usage_errors(tmp_pa
 
 
 def test_interrupted_write_leaves_the_old_post_whole(convert, seed_copy, tmp_path, monkeypatch):
-    from ingest import store
+    from ingest import files
 
     out = tmp_path / "posts"
     convert(seed_copy, "--output", out)
@@ -170,7 +170,7 @@ def test_interrupted_write_leaves_the_old_post_whole(convert, seed_copy, tmp_pat
     def killed(*args):
         raise KeyboardInterrupt  # as if the process died between write and rename
 
-    monkeypatch.setattr(store.os, "replace", killed)
+    monkeypatch.setattr(files.os, "replace", killed)
     with pytest.raises(KeyboardInterrupt):
         convert(seed_copy, "--output", out)
     assert read_posts(out) == before

@@ -166,7 +166,7 @@ def test_a_full_disk_writes_no_empty_files_and_counts_only_what_was_written(
         convert, seed_copy, tmp_path, monkeypatch):
     import builtins
 
-    from ingest import store
+    from ingest import files
 
     room = {"posts": 14}
 
@@ -179,7 +179,7 @@ def test_a_full_disk_writes_no_empty_files_and_counts_only_what_was_written(
             room["posts"] -= 1
         return stream
 
-    monkeypatch.setattr(store, "open", cramped_open, raising=False)
+    monkeypatch.setattr(files, "open", cramped_open, raising=False)
     out = tmp_path / "posts"
     code, stdout, stderr = convert(seed_copy, CORPUS, "--output", out)
     assert code == 1

@@ -19,6 +19,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .files import write_whole
+
 FORMAT = 1
 _CONVERTER = Path(__file__).resolve().parent
 
@@ -94,7 +96,4 @@ def save(path: Path, version: str, inputs: dict[str, Seen]) -> None:
             "inputs": {name: {"size": seen.size, "mtime_ns": seen.mtime_ns, "sha256": seen.sha256,
                               "options": seen.options, "stories": list(seen.stories)}
                        for name, seen in sorted(inputs.items())}}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-    os.replace(temporary, path)
+    write_whole(path, json.dumps(data, separators=(",", ":")))

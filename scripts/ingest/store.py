@@ -14,22 +14,21 @@ The folder also holds two lists the converter keeps:
   deleting its line.
 
 `plan_writes` compares every post with what is on disk and returns a plan;
-only `write_posts` and `apply_plan` (which writes the plan's posts and both lists) touch files.
+only `write_files` and `apply_plan` (which writes the plan's photos, posts and both lists) touch files.
 """
 
 from __future__ import annotations
 
 import difflib
 import heapq
-import os
 import re
-import tempfile
 import zlib
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
 from .enrich import Post
+from .files import write_whole
 from .render import is_hand_edited, render_post, without_modified
 
 _HEADER_LINE = re.compile(r"^(Slug|Story|Date|Date-Given): *(.*?) *$", re.MULTILINE)
@@ -282,39 +281,24 @@ def _plan_update(post: Post, folder: Path, name: str, existing: OnDisk, today: d
 
 
 def remove_stale_temporaries(folder: Path) -> list[Path]:
-    """Temporary files a killed run of the converter left (`.NAME.md.XXXX.tmp`)."""
+    """Temporary files a killed run of the converter left beside the posts
+    (`.NAME.md.XXXX.tmp`) and their photos (`images/.NAME.webp.XXXX.tmp`)."""
+    images = folder.parent / "images"
     stale = sorted(folder.glob(".*.md.*.tmp")) if folder.is_dir() else []
+    stale += sorted(images.glob(".*.tmp")) if images.is_dir() else []
     for path in stale:
         path.unlink(missing_ok=True)
     return stale
 
 
-def write_posts(posts: list[tuple[Path, str | bytes]]) -> list[tuple[Path, OSError]]:
-    """Write every post atomically; return the ones that failed, with why.
-
-    Each post goes to a temporary file beside its target, then is renamed
-    into place: a kill at any moment leaves every post either as it was or
-    as it is now, never half-written. A temporary file that could not be
-    written whole (a full disk) is removed at once.
-    """
+def write_files(files: list[tuple[Path, str | bytes]]) -> list[tuple[Path, OSError]]:
+    """Write every file whole (files.write_whole); return the ones that failed, with why."""
     failed: list[tuple[Path, OSError]] = []
-    folders: set[Path] = set()
-    for path, text in posts:
-        temporary = None
+    for path, data in files:
         try:
-            if path.parent not in folders:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(path.parent)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            with open(handle, "wb") as stream:
-                stream.write(text.encode("utf-8") if isinstance(text, str) else text)
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, path)
+            write_whole(path, data)
         except OSError as error:
             failed.append((path, error))
-        finally:
-            if temporary is not None and os.path.exists(temporary):
-                os.unlink(temporary)
     return failed
 
 
@@ -350,21 +334,27 @@ def updated_lists(planned: list[Planned], written: set[Path], imported: dict[str
     return imported, removed
 
 
+def write_photos(planned: list[Planned], root: Path) -> dict[Path, OSError]:
+    """The photo files of the posts about to be written, those not there yet;
+    returns the posts whose photo could not be written (they are not written either)."""
+    failed = {}
+    for item in planned:
+        if item.text is None or item.post.photo is None:
+            continue
+        missing = [(root / name, data) for name, data in item.post.photo.files if not (root / name).exists()]
+        errors = write_files(missing)
+        if errors:
+            failed[item.path] = errors[0][1]
+    return failed
+
+
 def apply_plan(planned: list[Planned], folder: Path, imported: dict[str, str],
                removed: dict[str, str]) -> tuple[dict[Path, OSError], list[tuple[Path, OSError]]]:
     """Write the plan's posts, remove the old files of stories that moved, then
     save both story lists. Returns the posts and the lists that could not be written."""
-    photos = [(folder.parent / name, data) for item in planned if item.text is not None and item.post.photo
-              for name, data in item.post.photo.files if not (folder.parent / name).exists()]
-    photo_failures = {path for path, _ in write_posts(photos)}  # before the posts that show them
-    to_write = [(item.path, item.text) for item in planned if item.text is not None
-                and not any(folder.parent / name in photo_failures for name, _ in
-                            (item.post.photo.files if item.post.photo else ()))]
-    failed = dict(write_posts(to_write))
-    writing = {path for path, _ in to_write}
-    for item in planned:
-        if item.text is not None and item.path not in writing:
-            failed[item.path] = OSError(28, "its lead photo could not be written")
+    failed = write_photos(planned, folder.parent)  # before the posts that show them
+    to_write = [(item.path, item.text) for item in planned if item.text is not None and item.path not in failed]
+    failed.update(write_files(to_write))
     for item in planned:
         if item.replaces and item.text is not None and item.path not in failed:
             item.replaces.unlink(missing_ok=True)
@@ -375,7 +365,7 @@ def apply_plan(planned: list[Planned], folder: Path, imported: dict[str, str],
     if removed:
         lists.append((folder / REMOVED, list_text(
             removed, "Stories no import brings back; delete a line to undelete its story")))
-    return failed, write_posts([(path, text) for path, text in lists if _differs(path, text)])
+    return failed, write_files([(path, text) for path, text in lists if _differs(path, text)])
 
 
 def _differs(path: Path, text: str) -> bool:

@@ -142,8 +142,7 @@ def lead_image(image: str | None, url: str, source: str) -> str:
         return urljoin(url, image)
     name = unquote(urlparse(image).path)
     page = Path(source)
-    for candidate in (page.parent / name.lstrip("/"), page.parent / f"{page.stem}_files" / Path(name).name):
-        if not image.startswith(("http://", "https://", "//")) or candidate.parent.name.endswith("_files"):
-            if candidate.is_file():
-                return str(candidate.resolve())
-    return ""
+    candidates = [page.parent / f"{page.stem}_files" / Path(name).name]
+    if not urlparse(image).netloc:  # a path relative to the page
+        candidates.insert(0, page.parent / name.lstrip("/"))
+    return next((str(path.resolve()) for path in candidates if path.is_file()), "")
