@@ -8,13 +8,14 @@ PIP := $(BIN)/pip install --quiet --disable-pip-version-check --require-hashes
 STAMP := $(VENV)/.runtime-$(shell cat requirements/runtime.txt | sha256sum | cut -c1-12)
 TEST_STAMP := $(VENV)/.test-$(shell cat requirements/runtime.txt requirements/test.txt | sha256sum | cut -c1-12)
 BENCH_STAMP := $(VENV)/.bench-$(shell cat requirements/runtime.txt requirements/bench.txt | sha256sum | cut -c1-12)
+DEPLOY_STAMP := $(VENV)/.deploy-$(shell cat requirements/runtime.txt requirements/deploy.txt | sha256sum | cut -c1-12)
 CONF := pelican.conf.py
 PUBLISHCONF := publish.conf.py
 OUTPUT := output
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv convert html serve devserver publish test bench lighthouse clean
+.PHONY: help venv convert html serve devserver publish deploy test bench lighthouse clean
 
 help:  ## list the commands
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -27,6 +28,10 @@ $(STAMP): requirements/runtime.txt  # a new runtime lock: a fresh .venv
 
 $(TEST_STAMP): $(STAMP) requirements/test.txt
 	$(PIP) -r requirements/test.txt
+	touch $@
+
+$(DEPLOY_STAMP): $(STAMP) requirements/deploy.txt
+	$(PIP) -r requirements/deploy.txt
 	touch $@
 
 $(BENCH_STAMP): $(STAMP) requirements/bench.txt
@@ -51,6 +56,9 @@ devserver: convert  ## rebuild on every change and serve
 
 publish: $(STAMP)  ## build for the web (make publish SITEURL=https://...); fails if a post was left out
 	SITEURL="$(SITEURL)" $(BIN)/python scripts/build_site.py $(PUBLISHCONF) --output $(OUTPUT)
+
+deploy: publish $(DEPLOY_STAMP)  ## publish, then sync output/ to DEPLOY_URL (s3://bucket/prefix): changed files only (DRY_RUN=1 prints the plan)
+	$(BIN)/python scripts/deploy.py $(OUTPUT) $(if $(DRY_RUN),--dry-run)
 
 test: $(TEST_STAMP)  ## lint, then run the test suite
 	$(BIN)/ruff check .

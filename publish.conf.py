@@ -18,7 +18,10 @@ SITEURL = (os.environ.get("SITEURL") or "https://news-digest.github.io").rstrip(
 SITE_PATH = urlparse(SITEURL).path.rstrip("/") + "/"  # Pagefind's base for result links
 FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False
-DELETE_OUTPUT_DIRECTORY = True
+# Not emptied first: the incremental writer removes what a build no longer
+# writes (plugins/newsroom/incremental.py), so a publish after a publish only
+# rewrites what changed, and `make deploy` uploads only that.
+DELETE_OUTPUT_DIRECTORY = False
 # A cached tag carries the settings it was read with (SITEURL among them).
 CACHE_PATH = "cache/publish"
 sys.modules.pop("news_digest_base_settings", None)

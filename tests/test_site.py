@@ -11,6 +11,7 @@ from xml.etree import ElementTree
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
+from conftest import ROOT
 
 pytestmark = pytest.mark.site
 
@@ -318,7 +319,7 @@ def test_only_the_search_page_loads_javascript_and_nothing_comes_from_elsewhere(
         soup = BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
         scripts = [s for s in soup.find_all("script") if s.get("type") != "application/ld+json"]
         if file.relative_to(site).as_posix() == "search/index.html":
-            assert [s["src"] for s in scripts] == ["/theme/js/search.js"]
+            assert [s["src"] for s in scripts] == [f"/{hashed_asset(site, 'js/search.js')}"]
         else:
             assert scripts == [], file
         for element in soup.find_all(["link", "script", "img"]):
@@ -328,6 +329,22 @@ def test_only_the_search_page_loads_javascript_and_nothing_comes_from_elsewhere(
             assert not urlparse(target).netloc, (file, target)
         csp = soup.select_one('meta[http-equiv="Content-Security-Policy"]')["content"]
         assert "default-src 'self'" in csp and "unsafe-inline" not in csp
+
+
+def hashed_asset(site: Path, relative: str) -> str:
+    """The theme file's name in the site: its bytes' hash in the name, the bytes the theme's."""
+    stem, suffix = relative.rsplit(".", 1)
+    [copy] = site.glob(f"theme/{stem}.*.{suffix}")
+    assert re.fullmatch(rf"{re.escape(stem.rsplit('/', 1)[-1])}\.[0-9a-f]{{10}}\.{suffix}", copy.name)
+    assert copy.read_bytes() == (ROOT / "theme/static" / relative).read_bytes()
+    return copy.relative_to(site).as_posix()
+
+
+def test_every_page_links_the_stylesheet_by_a_name_that_changes_with_its_bytes(site):
+    stylesheet = f"/{hashed_asset(site, 'css/site.css')}"
+    for file in all_pages(site):
+        soup = BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
+        assert [link["href"] for link in soup.select('link[rel="stylesheet"]')] == [stylesheet], file
 
 
 def test_article_page_with_its_css_weighs_under_30_kb(site):

@@ -8,6 +8,7 @@ One module per job; `register()` only wires them to Pelican's signals.
     reading_time.py  reading time, once per story
     sources.py       each story credited to its outlet; a page per outlet
     sitemap.py       a deterministic sitemap
+    assets.py        the theme's CSS and JS under names that change with their bytes
     coverage.py      stories per month, for the charts on topic, desk and archive pages
     photos.py        each story's lead photo: <picture> sources, size, thumbnail
     ordering.py      the order of stories in every listing
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 from pelican import signals
 
+from .assets import add_asset_filter, write_assets
 from .coverage import add_filters
 from .editions import date_stories, link_editions
 from .incremental import provide_writer, save_ledger
@@ -57,6 +59,7 @@ def register():
     signals.initialized.connect(switch_patches)
     signals.initialized.connect(order_stories)
     signals.initialized.connect(add_filters)
+    signals.initialized.connect(add_asset_filter)
     signals.initialized.connect(start_build)
     signals.readers_init.connect(use_site_reader)
     signals.article_generator_pretaxonomy.connect(leave_out_clashes)
@@ -76,5 +79,6 @@ def register():
     # once, after all writing, so the sitemap sees the whole site.
     signals.content_written.connect(SITEMAP.page_written)
     signals.finalized.connect(SITEMAP.write)
+    signals.finalized.connect(write_assets)
     signals.finalized.connect(collect_as_usual)
     signals.finalized.connect(end_build)  # last: it may end the build non-zero
