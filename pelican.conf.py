@@ -53,8 +53,14 @@ PAGE_TRANSLATION_ID = None
 
 # ARTICLE_ORDER_BY is set by the newsroom plugin (plugins/newsroom/ordering.py):
 # newest first, a day's stories by slug.
-# The front page is one page (theme/templates/index.html says why); listings paginate.
-PAGINATED_TEMPLATES = {"tag": None, "category": None, "period_archives": None, "source": None}
+# The front page is one page (theme/templates/index.html says why). Topic, desk,
+# outlet and month listings are headlines, 50 a page, their pages counted from
+# the oldest so a page keeps its stories (plugins/newsroom/listings.py); a day's
+# edition and a year's page are one page each.
+LISTING_PAGE_STORIES = 50
+PAGINATED_TEMPLATES = dict.fromkeys(["tag", "category", "period_archives", "source"], LISTING_PAGE_STORIES)
+DESK_FRONT_SUMMARIES = 10  # a desk's first page: its newest 10 with summaries, then headlines
+
 
 # A post written by hand without a Category lands on the converter's fallback
 # desk, not on a desk named after its folder.
@@ -111,6 +117,10 @@ FEED_ALL_RSS = "feeds/all.rss.xml"
 TAG_FEED_ATOM = "feeds/tag/{slug}.atom.xml"
 CATEGORY_FEED_ATOM = "feeds/category/{slug}.atom.xml"
 RSS_FEED_SUMMARY_ONLY = False
+# The site-wide feeds: the newest 100 stories in full. A topic's or a desk's
+# feed: its newest 20, summaries only (plugins/newsroom/incremental.py).
+FEED_MAX_ITEMS = 100
+LISTING_FEED_MAX_ITEMS = 20
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None

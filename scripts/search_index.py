@@ -35,7 +35,7 @@ from pathlib import Path
 
 from ingest.files import write_whole
 
-FORMAT = 1
+FORMAT = 2  # 2: without Pagefind's interface files
 LISTING = "bundles.json"  # in the site: the bundles, for the search page
 DEFAULT_STATE = Path("cache/search-index.json")  # beside the caches: what each bundle was made from
 # ARTICLE_SAVE_AS in pelican.conf.py: YYYY/MM/DD/<slug>/index.html
@@ -43,6 +43,9 @@ STORY_PAGE = re.compile(r"(\d{4})/(\d\d)/\d\d/[^/]+/index\.html")
 SETTINGS_FILE = Path("pagefind.yml")
 # Pagefind peaks at about 90 MB per 1,000 story pages (889 MB for 10,000).
 YEAR_BUNDLE_MAX = 12_000  # read by Pagefind from the folder it runs in
+# Written into every bundle by Pagefind, loaded by no page of ours (400 KB a bundle).
+UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
+                "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
 
 
 def story_pages(output: Path) -> list[str]:
@@ -140,6 +143,8 @@ def index_bundle(output: Path, folder: Path, name: str, months: list[str]) -> in
     if done.returncode != 0:
         shutil.rmtree(fresh, ignore_errors=True)
         return done.returncode
+    for unused in UNUSED_FILES:  # Pagefind's own search interfaces: search.js is ours
+        (fresh / unused).unlink(missing_ok=True)
     shutil.rmtree(live, ignore_errors=True)
     fresh.rename(live)
     return 0

@@ -61,7 +61,9 @@ def test_reader_goes_from_front_page_to_article_tag_edition_and_previous_edition
     assert page.locator("h1").inner_text() == "Yoon Suk Yeol"
     shoot(page, "tag")
 
-    page.click(f".story:has(a[href='{SEOUL}']) .edition-link")
+    page.click(f".headlines a[href='{SEOUL}']")
+    assert page.url == site_url + SEOUL
+    page.click(".article-header .story-meta a[href='/2025/04/08/']")  # the dateline: that day's edition
     assert page.url == site_url + "/2025/04/08/"
     assert page.locator("h1").inner_text() == "Tuesday, 8 April 2025"
     shoot(page, "day")

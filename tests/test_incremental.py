@@ -87,14 +87,20 @@ def test_no_template_reads_a_name_the_writer_leaves_out_of_its_fingerprints():
     read one of them would get stale pages, so this fails first."""
     from conftest import ROOT
     from jinja2 import Environment, FileSystemLoader, meta
+    from newsroom.assets import ThemeAssets
     from newsroom.coverage import per_month
     from newsroom.incremental import UNUSED_KWARGS
 
     environment = Environment(loader=FileSystemLoader(ROOT / "theme" / "templates"))
     environment.filters["per_month"] = per_month
+    environment.filters["asset"] = ThemeAssets(str(ROOT / "theme"), "theme").url
     read = {}
     for name in environment.list_templates():
         source = environment.loader.get_source(environment, name)[0]
         read[name] = meta.find_undeclared_variables(environment.parse(source))
     assert len(read) > 10 and "articles_page" in read["category.html"]  # the scan sees what templates read
     assert {name: sorted(names & UNUSED_KWARGS) for name, names in read.items() if names & UNUSED_KWARGS} == {}
+    # A listing page is fingerprinted by its own stories (`listing`, `articles_page`);
+    # `articles` there would be the whole site's, and its pages would go stale.
+    listings = ("tag.html", "category.html", "source.html", "period_archives.html", "pagination.html")
+    assert {name: sorted(read[name] & {"articles", "dates"}) for name in listings} == dict.fromkeys(listings, [])

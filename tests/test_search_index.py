@@ -71,6 +71,10 @@ def test_every_bundle_holds_its_own_stories_and_the_listing_names_the_newest_fir
     assert listed_urls(output, "2024-05") == ["/2024/05/20/rail-tender/"]
     listing = json.loads((output / "pagefind/bundles.json").read_text())
     assert listing == {"primary": "2024-05", "bundles": ["2024-05", "2024", "2023"]}
+    for bundle in listing["bundles"]:  # what the search page loads, and none of Pagefind's own interfaces
+        files = {path.name for path in (output / "pagefind" / bundle).iterdir()}
+        assert {"pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "wasm.en.pagefind"} <= files
+        assert not {name for name in files if "-ui" in name or "highlight" in name}
 
 
 def test_a_new_story_reindexes_its_own_bundle_and_no_other(tmp_path):

@@ -4,7 +4,7 @@ front page."""
 
 from __future__ import annotations
 
-EDITION_ASIDE_STORIES = 8  # the other stories of a story's day shown beside it
+EDITION_ASIDE_STORIES = 3  # the other stories of a story's day shown beside it (the edition has them all)
 
 
 def date_stories(generator) -> None:

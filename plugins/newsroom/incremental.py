@@ -40,6 +40,7 @@ from pelican.urlwrappers import URLWrapper
 from pelican.writers import Writer
 
 from .files import write_atomically
+from .listings import later_pattern, listing_pages
 
 log = logging.getLogger(__name__)
 LEDGER = "newsroom-pages.json"
@@ -50,6 +51,7 @@ _WRITERS: list = []
 # If a template starts to use one of these, remove it from this set (a test fails first).
 UNUSED_KWARGS = frozenset({"all_articles", "dates", "blog", "page_name"})
 _SCALARS = (str, int, float, bool, type(None))
+LISTED = frozenset({"articles", "dates"})  # what Pelican paginates; our listings pass `listing` and `articles_page`
 # Where the project lies on disk, not what its pages show (the theme's and the
 # plugins' files are hashed): a checkout moved elsewhere keeps its ledger.
 _WHERE_SETTINGS = frozenset({"PATH", "OUTPUT_PATH", "CACHE_PATH", "THEME", "PLUGIN_PATHS",
@@ -119,11 +121,14 @@ class _FeedItem:
     tags and decodes entities) and ours are plain text, so the title comes
     escaped once; a story from another outlet ends with a link to the original."""
 
-    def __init__(self, story):
+    def __init__(self, story, summary_only: bool = False):
         self._story = story
         self.title = escape(story.title)
+        self._summary_only = summary_only
 
     def get_content(self, siteurl):
+        if self._summary_only:  # Pelican then sends it as the entry's content, alone
+            return self._story.summary
         content = self._story.get_content(siteurl)
         original = getattr(self._story, "original_url", "")
         if original:
@@ -149,6 +154,7 @@ class IncrementalWriter(Writer):
         self._site_key: str | None = None
         self._everything_key: str | None = None
         self.rendered = self.skipped = 0
+        self._summary_only = False
         _WRITERS[:] = [self]  # the one writer of this build, saved when it ends
 
     def _output_from_cache(self) -> str:
@@ -223,7 +229,7 @@ class IncrementalWriter(Writer):
         if template_name == "period_archives":  # Pelican puts the period in the context
             period_num = tuple(context.get("period_num", ()))
             parts.append(repr((context.get("period"), context.get("EDITIONS", {}).get(period_num))))
-        if not {"article", "page", "articles"} & set(kwargs):
+        if not {"article", "page", "articles", "articles_page"} & set(kwargs):
             parts.append(self._everything(context))
         return _digest(parts)
 
@@ -257,6 +263,21 @@ class IncrementalWriter(Writer):
         if not name or relative_urls or override_output:
             return super().write_file(name, template, context, relative_urls, paginated,
                                       template_name, override_output, url, **kwargs)
+        listed = paginated if paginated is not None else \
+            {key: value for key, value in kwargs.items() if key in LISTED}
+        if not (listed and template_name in self.settings["PAGINATED_TEMPLATES"]):
+            return self._write_page(name, template, context, template_name, kwargs)
+        # A listing: its pages counted from the oldest (listings.py), each fingerprinted alone.
+        stories = listed.get("articles", next(iter(listed.values())))
+        shown = {key: value for key, value in kwargs.items() if key not in LISTED}
+        per_page = self.settings["PAGINATED_TEMPLATES"][template_name] or self.settings["DEFAULT_PAGINATION"]
+        if template_name == "period_archives" and len(context.get("period_num", ())) != 2:
+            per_page = max(1, len(stories))  # a day's edition and a year's page are one page each
+        for page in listing_pages(name, url or "", stories, per_page, later_pattern(self.settings)):
+            self._write_page(page["save_as"], template, context, template_name,
+                             {**shown, "listing": stories if page["first"] else None, "articles_page": page})
+
+    def _write_page(self, name, template, context, template_name, kwargs) -> None:
         key = self.page_key(name, template, context, template_name, kwargs)
         entry = self.previous.get(name)
         if self._still_there(entry, key):
@@ -273,8 +294,7 @@ class IncrementalWriter(Writer):
 
         signals.content_written.connect(record)
         try:
-            super().write_file(name, template, context, relative_urls, paginated,
-                               template_name, override_output, url, **kwargs)
+            super().write_file(name, template, context, template_name=template_name, **kwargs)
         finally:
             signals.content_written.disconnect(record)
         self._record(name, key, written)
@@ -284,7 +304,9 @@ class IncrementalWriter(Writer):
                    override_output=False, feed_title=None):
         if not path or override_output:
             return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
-        items = elements[: self.settings["FEED_MAX_ITEMS"]]
+        self._summary_only = self.is_listing_feed(path)
+        limit = self.settings.get("LISTING_FEED_MAX_ITEMS", 20) if self._summary_only else None
+        items = elements[: min(filter(None, (self.settings["FEED_MAX_ITEMS"], limit)), default=None)]
         key = _digest([self._site(context), path, url, feed_type, feed_title,
                        [self._content_key(item) for item in items]])
         entry = self.previous.get(path)
@@ -292,13 +314,20 @@ class IncrementalWriter(Writer):
             self.current[path] = entry
             self.skipped += 1
             return None
-        feed = super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
+        feed = super().write_feed(items, context, path, url, feed_type, override_output, feed_title)
         self._record(path, key, [path])
         self.rendered += 1
         return feed
 
+    def is_listing_feed(self, path: str) -> bool:
+        """A topic's or a desk's feed: its newest stories' summaries. The site-wide
+        feeds carry full text; one full-text copy of a story in every feed of
+        its topics would weigh more than the story's own page."""
+        site_wide = {self.settings.get(name) for name in ("FEED_ALL_ATOM", "FEED_ALL_RSS", "FEED_ATOM", "FEED_RSS")}
+        return path not in site_wide
+
     def _add_item_to_the_feed(self, feed, item):
-        super()._add_item_to_the_feed(feed, _FeedItem(item))
+        super()._add_item_to_the_feed(feed, _FeedItem(item, self._summary_only))
 
     def remove_stale(self) -> int:
         """Delete what the last build wrote and this one did not: the pages of a

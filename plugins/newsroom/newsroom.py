@@ -18,6 +18,7 @@ One module per job; `register()` only wires them to Pelican's signals.
       parallel.py      new posts converted on every core, filed in the reader cache
       cache.py         the reader cache loaded safely, saved atomically and only when changed
     incremental.py   only the pages whose inputs changed are rendered
+    listings.py      listing pages counted from the oldest, so a page keeps its stories
     speed.py         work Pelican repeats, done once per build
     patching.py      every patch of Pelican applied in one place, behind one switch
     files.py         files written whole or not at all

@@ -21,7 +21,9 @@ class Sitemap:
         if not path.endswith(".html"):
             return
         obj = context.get("article") or context.get("page")
-        dates = [obj] if obj else (context.get("articles") or [])[:1]
+        listed = context.get("articles_page")  # a listing page: its newest story (listings.py)
+        shown = listed["stories"] if isinstance(listed, dict) else context.get("articles") or []
+        dates = [obj] if obj else shown[:1]
         stamps = [getattr(item, "modified", None) or getattr(item, "date", None) for item in dates]
         newest = max((stamp for stamp in stamps if stamp), default=None)
         self.pages[path] = newest.date().isoformat() if newest else None
