@@ -18,12 +18,11 @@ import uuid
 from pathlib import Path
 
 import boto3
+import deploy
 import pytest
 from conftest import CORPUS, DUMPS, ROOT
 from moto.server import ThreadedMotoServer
 from project import MAKE_ENV, make, ok, project_copy
-
-import deploy
 
 pytestmark = pytest.mark.site
 SITEURL = "https://news.example.org"
