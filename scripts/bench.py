@@ -15,7 +15,9 @@ systems so machine drift cancels out, measures:
   daily   an editor's `make html`, end to end (converter, Pelican, search
           index), on a project made of the archive's dumps: from nothing,
           with nothing changed, and after one new dump (a story added to
-          the newest day's edition); then the bytes a
+          the newest day's edition); after each, `scripts/deploy.py` to an
+          S3-compatible server on 127.0.0.1 (moto, from the test group):
+          the files uploaded and deleted. Then the bytes a
           reader's first search fetches (Chromium, through Playwright, when
           installed), from the site's bundles and from one whole-site index
 
@@ -233,14 +235,57 @@ def search_bundles(output: Path) -> list[str]:
     return [f"pagefind/{name}/" for name in names]
 
 
+class LocalStore:
+    """An S3-compatible server on 127.0.0.1 (moto) with one empty bucket, and
+    `scripts/deploy.py` run against it: what `make deploy` would send."""
+
+    def __init__(self):
+        import logging
+
+        from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
+
+        self.server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self.server.start()
+        host, port = self.server.get_host_and_port()
+        self.env = {**os.environ, "DEPLOY_URL": "s3://bench/site", "DEPLOY_ENDPOINT": f"http://{host}:{port}",
+                    "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_REGION": "us-east-1"}
+        import boto3
+
+        boto3.client("s3", endpoint_url=self.env["DEPLOY_ENDPOINT"], region_name="us-east-1",
+                     aws_access_key_id="bench", aws_secret_access_key="bench").create_bucket(Bucket="bench")
+
+    def deploy(self, output: Path) -> tuple[int, int]:
+        """(files uploaded, files deleted)."""
+        done = subprocess.run([PYTHON, "scripts/deploy.py", str(output)], cwd=ROOT, env=self.env,
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"bench: deploy failed:\n{done.stderr[-2000:]}")
+        lines = done.stdout.splitlines()
+        return sum(line.startswith("upload ") for line in lines), sum(line.startswith("delete ") for line in lines)
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
 def measure_daily(work: Path, raw: Path, articles: int) -> dict:
     project = daily_project(work, raw)
+    store = LocalStore()
     cold = make_html(project)
+    site_files = tree_size(project / "output")[0]
+    first_deploy = store.deploy(project / "output")
     nothing = make_html(project)
+    repeat_deploy = store.deploy(project / "output")
     shutil.copy(extra_article(work / "new-daily", articles + 1, NEWEST_DAY), project / "content" / "raw")
     one_new = make_html(project)
+    one_new_deploy = store.deploy(project / "output")
+    store.stop()
     results = {"e2e_cold_s": cold[0], "e2e_cold_mb": cold[1], "e2e_nothing_s": nothing[0],
-               "e2e_nothing_mb": nothing[1], "e2e_one_new_s": one_new[0], "e2e_one_new_mb": one_new[1]}
+               "e2e_nothing_mb": nothing[1], "e2e_one_new_s": one_new[0], "e2e_one_new_mb": one_new[1],
+               "deploy_first_uploads": first_deploy[0], "deploy_repeat_uploads": repeat_deploy[0],
+               "deploy_one_new_uploads": one_new_deploy[0], "deploy_one_new_deletes": one_new_deploy[1],
+               "site_files": site_files}
     output = project / "output"
     bundled = first_searches(output, search_bundles(output))
     if bundled is not None:
@@ -276,6 +321,7 @@ def measure_once(work: Path, articles: int, order: list[str], repeat: int) -> di
             files, size = tree_size(out)
             by_type = {f"bytes {kind}": value for kind, value in size_by_page_type(out).items()}
             index = run([PYTHON, "scripts/search_index.py", str(out), "--state", str(cache / "search-index.json")])
+            by_type["bytes search index"] = tree_size(out / "pagefind")[1]
             warm = pelican_build(work / "ours", conf, out, cache)
             new_dump = extra_article(work / "new", articles + 1)
             import_one = run([PYTHON, "scripts/convert_articles.py", str(new_dump), "--output", str(posts)])
@@ -363,6 +409,10 @@ def format_table(summary: dict, articles: int) -> str:
              f"{cell('daily', 'e2e_nothing_mb', ' MB', 0)}", "", ""),
             ("`make html` after one new dump", f"{cell('daily', 'e2e_one_new_s', digits=2)}, "
              f"{cell('daily', 'e2e_one_new_mb', ' MB', 0)}", "", ""),
+            ("deploy: files uploaded, first / nothing changed / after one new dump",
+             f"{cell('daily', 'deploy_first_uploads', '', 0)} (of {cell('daily', 'site_files', '', 0)}) / "
+             f"{cell('daily', 'deploy_repeat_uploads', '', 0)} / {cell('daily', 'deploy_one_new_uploads', '', 0)} "
+             f"(and {cell('daily', 'deploy_one_new_deletes', '', 0)} deleted)", "", ""),
         ]
         if "single_index_s" in daily:
             rows.append(("one whole-site search index, for comparison",
@@ -380,9 +430,14 @@ def format_table(summary: dict, articles: int) -> str:
                      f"{summary['ours']['cold_s']['median'] / summary['pelican']['cold_s']['median']:.2f}")
     if "ours" in summary:
         lines += ["", "| our output by page type | MB | KB/article |", "|---|---:|---:|"]
-        for key in (k for k in summary["ours"] if k.startswith("bytes ")):
+        kinds = [key for key in summary["ours"] if key.startswith("bytes ")]
+        for key in kinds:
             size = summary["ours"][key]["median"]
             lines.append(f"| {key[6:]} | {size / 2**20:.1f} | {size / articles / 1024:.2f} |")
+        pages = sum(summary["ours"][key]["median"] for key in kinds if key != "bytes search index")
+        search = summary["ours"].get("bytes search index", {}).get("median", 0)
+        for label, size in (("all but the search index", pages), ("all, with the search index", pages + search)):
+            lines.append(f"| **{label}** | {size / 2**20:.1f} | {size / articles / 1024:.2f} |")
     return "\n".join(lines)
 
 

@@ -9,6 +9,7 @@ and every object is served with the right type and cache life.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
 import signal
@@ -32,6 +33,7 @@ SHORT = "public, max-age=300"
 
 @pytest.fixture(scope="module")
 def endpoint():
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
