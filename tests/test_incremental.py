@@ -104,3 +104,20 @@ def test_no_template_reads_a_name_the_writer_leaves_out_of_its_fingerprints():
     # `articles` there would be the whole site's, and its pages would go stale.
     listings = ("tag.html", "category.html", "source.html", "period_archives.html", "pagination.html")
     assert {name: sorted(read[name] & {"articles", "dates"}) for name in listings} == dict.fromkeys(listings, [])
+
+
+def test_a_photo_removed_from_content_leaves_the_output_as_a_removed_page_does(tmp_path):
+    """The deploy mirrors output/: a photo file nobody ships any more must not stay there."""
+    from conftest import FIXTURES
+    from sitebuild import build_site
+
+    posts = sorted((FIXTURES / "posts" / "no_photo").glob("*.md"))
+    images = tmp_path / "site/content/images"
+    images.mkdir(parents=True)
+    (images / "old-story-0123456789-480.webp").write_bytes(b"RIFF0000WEBP")
+    output = build_site(posts, tmp_path / "site")
+    assert (output / "images/old-story-0123456789-480.webp").is_file()
+    (images / "old-story-0123456789-480.webp").unlink()
+    build_site(posts, tmp_path / "site")
+    assert not (output / "images/old-story-0123456789-480.webp").exists()
+    assert next(output.glob("2025/03/03/*/index.html")).is_file()

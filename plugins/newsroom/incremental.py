@@ -47,6 +47,7 @@ LEDGER = "newsroom-pages.json"
 JOURNAL = "newsroom-pages.journal"
 LEDGER_FORMAT = 2
 _WRITERS: list = []
+_STATIC: list[str] = []  # this build's static files, relative to the output folder
 # Context our templates never read, though Pelican passes it to listings.
 # If a template starts to use one of these, remove it from this set (a test fails first).
 UNUSED_KWARGS = frozenset({"all_articles", "dates", "blog", "page_name"})
@@ -355,6 +356,8 @@ class IncrementalWriter(Writer):
 
     def save(self) -> None:
         """Keep this build's fingerprints for the next one (written atomically)."""
+        for name in _STATIC:
+            self.current[f"static:{name}"] = {"key": "static", "files": {name: []}}
         removed = self.remove_stale()
         ledger = {"format": LEDGER_FORMAT, "output": self._output_from_cache(), "pages": self.current}
         write_atomically(self.ledger_path, json.dumps(ledger, sort_keys=True).encode("utf-8"))
@@ -367,6 +370,13 @@ class IncrementalWriter(Writer):
 
 def provide_writer(pelican_object):
     return IncrementalWriter
+
+
+def claim_static_files(generator) -> None:
+    """The static files this build copies (lead photos): named in the ledger, so a
+    photo removed from content/ leaves output/ too, as a page would. (Pelican
+    reads them before it makes the writer.)"""
+    _STATIC[:] = [static.save_as for static in generator.staticfiles]
 
 
 def save_ledger(pelican_object) -> None:

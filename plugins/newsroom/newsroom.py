@@ -32,7 +32,7 @@ from pelican import signals
 from .assets import add_asset_filter, write_assets
 from .coverage import add_filters
 from .editions import date_stories, link_editions
-from .incremental import provide_writer, save_ledger
+from .incremental import claim_static_files, provide_writer, save_ledger
 from .left_out import end_build, leave_out_clashes, start_build
 from .ordering import order_stories
 from .patching import switch_patches
@@ -67,6 +67,7 @@ def register():
     signals.article_generator_init.connect(convert_on_every_core)
     signals.get_writer.connect(provide_writer)
     signals.get_generators.connect(add_sources_generator)
+    signals.static_generator_finalized.connect(claim_static_files)
     signals.finalized.connect(save_ledger)
     signals.article_generator_finalized.connect(group_tags)
     signals.article_generator_finalized.connect(date_stories)
