@@ -236,37 +236,47 @@ def search_bundles(output: Path) -> list[str]:
 
 
 class LocalStore:
-    """An S3-compatible server on 127.0.0.1 (moto) with one empty bucket, and
-    `scripts/deploy.py` run against it: what `make deploy` would send."""
+    """An S3-compatible server on 127.0.0.1 (moto, its own process: the objects it
+    holds must not count in the memory of the steps this process starts), one
+    empty bucket, and `scripts/deploy.py` run against it: what `make deploy` sends."""
 
     def __init__(self):
-        import logging
+        import socket
 
-        from moto.server import ThreadedMotoServer
-
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
-
-        self.server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        self.server.start()
-        host, port = self.server.get_host_and_port()
-        self.env = {**os.environ, "DEPLOY_URL": "s3://bench/site", "DEPLOY_ENDPOINT": f"http://{host}:{port}",
-                    "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_REGION": "us-east-1"}
         import boto3
 
-        boto3.client("s3", endpoint_url=self.env["DEPLOY_ENDPOINT"], region_name="us-east-1",
-                     aws_access_key_id="bench", aws_secret_access_key="bench").create_bucket(Bucket="bench")
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.server = subprocess.Popen([PYTHON, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.env = {**os.environ, "DEPLOY_URL": "s3://bench/site", "DEPLOY_ENDPOINT": f"http://127.0.0.1:{port}",
+                    "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_REGION": "us-east-1"}
+        client = boto3.client("s3", endpoint_url=self.env["DEPLOY_ENDPOINT"], region_name="us-east-1",
+                              aws_access_key_id="bench", aws_secret_access_key="bench")
+        for _ in range(100):
+            try:
+                client.create_bucket(Bucket="bench")
+                return
+            except Exception:  # noqa: BLE001 - not listening yet
+                time.sleep(0.1)
+        raise SystemExit("bench: the local S3 server did not start")
 
-    def deploy(self, output: Path) -> tuple[int, int]:
-        """(files uploaded, files deleted)."""
+    def deploy(self, output: Path) -> tuple[int, int, float]:
+        """(files uploaded, files deleted, seconds)."""
+        start = time.perf_counter()
         done = subprocess.run([PYTHON, "scripts/deploy.py", str(output)], cwd=ROOT, env=self.env,
                               capture_output=True, text=True)
+        elapsed = time.perf_counter() - start
         if done.returncode != 0:
             raise SystemExit(f"bench: deploy failed:\n{done.stderr[-2000:]}")
         lines = done.stdout.splitlines()
-        return sum(line.startswith("upload ") for line in lines), sum(line.startswith("delete ") for line in lines)
+        return (sum(line.startswith("upload ") for line in lines), sum(line.startswith("delete ") for line in lines),
+                elapsed)
 
     def stop(self) -> None:
-        self.server.stop()
+        self.server.terminate()
+        self.server.wait()
 
 
 def measure_daily(work: Path, raw: Path, articles: int) -> dict:
@@ -285,6 +295,8 @@ def measure_daily(work: Path, raw: Path, articles: int) -> dict:
                "e2e_nothing_mb": nothing[1], "e2e_one_new_s": one_new[0], "e2e_one_new_mb": one_new[1],
                "deploy_first_uploads": first_deploy[0], "deploy_repeat_uploads": repeat_deploy[0],
                "deploy_one_new_uploads": one_new_deploy[0], "deploy_one_new_deletes": one_new_deploy[1],
+               "deploy_first_s": first_deploy[2], "deploy_repeat_s": repeat_deploy[2],
+               "deploy_one_new_s": one_new_deploy[2],
                "site_files": site_files}
     output = project / "output"
     bundled = first_searches(output, search_bundles(output))
@@ -413,6 +425,9 @@ def format_table(summary: dict, articles: int) -> str:
              f"{cell('daily', 'deploy_first_uploads', '', 0)} (of {cell('daily', 'site_files', '', 0)}) / "
              f"{cell('daily', 'deploy_repeat_uploads', '', 0)} / {cell('daily', 'deploy_one_new_uploads', '', 0)} "
              f"(and {cell('daily', 'deploy_one_new_deletes', '', 0)} deleted)", "", ""),
+            ("deploy: time, first / nothing changed / after one new dump (local server)",
+             f"{cell('daily', 'deploy_first_s')} / {cell('daily', 'deploy_repeat_s')} / "
+             f"{cell('daily', 'deploy_one_new_s')}", "", ""),
         ]
         if "single_index_s" in daily:
             rows.append(("one whole-site search index, for comparison",
