@@ -6,6 +6,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No time limit on a generated example: speed is the benchmark's business, and
+# a deadline turns a busy machine into a failed test (rules of the house, 3).
+settings.register_profile("news-digest", deadline=None)
+settings.load_profile("news-digest")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
