@@ -69,7 +69,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 lighthouse: convert node_modules/.installed  ## Lighthouse scores of nine page types of the published site, on loopback
-	$(BIN)/python scripts/lighthouse.py --json $(OUTPUT)/lighthouse.json
+	$(BIN)/python scripts/lighthouse.py --json cache/lighthouse.json  # not in output/: never deployed
 
 clean:  ## remove the built site and caches
 	rm -rf $(OUTPUT) cache .pytest_cache tests/artifacts
