@@ -15,7 +15,7 @@ OUTPUT := output
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv convert html serve devserver publish deploy test bench lighthouse clean
+.PHONY: help venv convert html serve devserver publish deploy deploy-address test bench lighthouse clean
 
 help:  ## list the commands
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -57,7 +57,10 @@ devserver: convert  ## rebuild on every change and serve
 publish: $(STAMP)  ## build for the web (make publish SITEURL=https://...); fails if a post was left out
 	SITEURL="$(SITEURL)" $(BIN)/python scripts/build_site.py $(PUBLISHCONF) --output $(OUTPUT)
 
-deploy: publish $(DEPLOY_STAMP)  ## publish, then sync output/ to DEPLOY_URL (s3://bucket/prefix): changed files only (DRY_RUN=1 prints the plan)
+deploy-address:  # before publish: links in pages and feeds must name the deployed site
+	@test -n "$(SITEURL)" || { echo "error: deploy: SITEURL is not set: make deploy SITEURL=https://the-address-readers-use" >&2; exit 2; }
+
+deploy: deploy-address publish $(DEPLOY_STAMP)  ## publish, then sync output/ to DEPLOY_URL (s3://bucket/prefix): changed files only (DRY_RUN=1 prints the plan)
 	$(BIN)/python scripts/deploy.py $(OUTPUT) $(if $(DRY_RUN),--dry-run)
 
 test: $(TEST_STAMP)  ## lint, then run the test suite

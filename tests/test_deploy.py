@@ -202,6 +202,13 @@ def test_a_dry_run_prints_the_plan_and_changes_nothing(newsroom, store):
     assert bucket_etags(store) == {"old-page/index.html": hashlib.md5(b"old").hexdigest()}
 
 
+def test_a_deploy_without_the_sites_address_stops_before_building_or_uploading(newsroom, store):
+    done = make(newsroom, "deploy", **store["env"])
+    assert done.returncode != 0
+    assert "error: deploy: SITEURL is not set" in done.stderr and "Traceback" not in done.stderr
+    assert not (newsroom / "output").exists() and bucket_etags(store) == {}
+
+
 @pytest.mark.parametrize("settings, message", [
     ({"DEPLOY_URL": ""}, "DEPLOY_URL must look like s3://bucket/prefix"),
     ({"DEPLOY_URL": "https://bucket.example/prefix"}, "DEPLOY_URL must look like s3://bucket/prefix"),
