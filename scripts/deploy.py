@@ -26,6 +26,7 @@ import re
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -210,10 +211,9 @@ def deploy(output: Path, target: Target, client, dry_run: bool = False, everythi
     """Sync OUTPUT to the target; 0 when the store now holds exactly the site."""
     local = local_files(output)
     plan = plan_sync(local, remote_etags(client, target), everything)
-    verb = "would upload" if dry_run else "upload"
     if dry_run:
         for file in plan.uploads:
-            say(f"{verb} {file.name}")
+            say(f"would upload {file.name}")
         for name in plan.deletes:
             say(f"would delete {name}")
         say(f"deploy: dry run, {target}: {len(plan.uploads)} to upload, {len(plan.deletes)} to delete, "
@@ -229,10 +229,10 @@ def deploy(output: Path, target: Target, client, dry_run: bool = False, everythi
             return file, error
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        # Hashed assets, then the rest, then pages: each group done before the next starts.
-        for group in (0, 1, 2):
-            batch = [file for file in plan.uploads if upload_order(file.name)[0] == group]
-            for file, error in pool.map(send, batch):
+        # Hashed assets, then the rest, then pages (the plan's order): each group
+        # done before the next starts.
+        for _, group in groupby(plan.uploads, key=lambda file: upload_order(file.name)[0]):
+            for file, error in pool.map(send, list(group)):
                 if error is None:
                     say(f"upload {file.name}")
                 else:

@@ -64,12 +64,17 @@ def site_md5s(output: Path) -> dict[str, str]:
             for path in output.rglob("*") if path.is_file()}
 
 
+def named(done: subprocess.CompletedProcess, action: str) -> set[str]:
+    """The files a deploy's output names after `action` ("upload ", "delete ", "would upload ")."""
+    return {line.removeprefix(action) for line in done.stdout.splitlines() if line.startswith(action)}
+
+
 def uploaded(done: subprocess.CompletedProcess) -> set[str]:
-    return {line.removeprefix("upload ") for line in done.stdout.splitlines() if line.startswith("upload ")}
+    return named(done, "upload ")
 
 
 def deleted(done: subprocess.CompletedProcess) -> set[str]:
-    return {line.removeprefix("delete ") for line in done.stdout.splitlines() if line.startswith("delete ")}
+    return named(done, "delete ")
 
 
 @pytest.fixture
@@ -196,8 +201,7 @@ def test_a_dry_run_prints_the_plan_and_changes_nothing(newsroom, store):
     store["client"].put_object(Bucket=store["bucket"], Key="site/old-page/index.html", Body=b"old")
     dry = ok(make(newsroom, "deploy", SITEURL=SITEURL, DRY_RUN="1", **store["env"]))
     local = site_md5s(newsroom / "output")
-    assert {line.removeprefix("would upload ") for line in dry.stdout.splitlines()
-            if line.startswith("would upload ")} == set(local)
+    assert named(dry, "would upload ") == set(local)
     assert "would delete old-page/index.html" in dry.stdout
     assert bucket_etags(store) == {"old-page/index.html": hashlib.md5(b"old").hexdigest()}
 

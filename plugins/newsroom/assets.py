@@ -10,6 +10,7 @@ hashed copies are removed.
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
 from pathlib import Path
 
@@ -20,37 +21,42 @@ FINGERPRINTED = (".css", ".js")
 _HASHED = re.compile(rf"\.[0-9a-f]{{{DIGITS}}}$")
 
 
-def hashed_name(relative: str, data: bytes) -> str:
-    path = Path(relative)
-    return path.with_name(f"{path.stem}.{hashlib.sha256(data).hexdigest()[:DIGITS]}{path.suffix}").as_posix()
+def hashed_name(name: str, data: bytes) -> str:
+    """site.css -> site.<first 10 hex digits of the bytes' SHA-256>.css"""
+    stem, suffix = posixpath.splitext(name)
+    return f"{stem}.{hashlib.sha256(data).hexdigest()[:DIGITS]}{suffix}"
 
 
 class ThemeAssets:
-    """The theme's static files by name, each with its content-hashed name."""
+    """The theme's stylesheets and scripts, each with its content-hashed name."""
 
     def __init__(self, theme: str, static_dir: str):
         self.static = Path(theme) / "static"
         self.static_dir = static_dir
-        self.names: dict[str, str] = {}
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Hash the files again: once per build, before pages are rendered
+        (`make devserver` builds many times with one plugin instance)."""
+        self.names = {
+            path.relative_to(self.static).as_posix(): hashed_name(path.name, path.read_bytes())
+            for path in sorted(self.static.rglob("*")) if path.suffix in FINGERPRINTED and path.is_file()
+        }
 
     def url(self, relative: str) -> str:
-        """The site path of a theme file under its hashed name (read once per build)."""
-        if relative not in self.names:
-            self.names[relative] = hashed_name(relative, (self.static / relative).read_bytes())
-        return f"{self.static_dir}/{self.names[relative]}"
+        """The site path of a theme file under its hashed name."""
+        folder = posixpath.dirname(relative)
+        return posixpath.join(self.static_dir, folder, self.names[relative])
 
     def write(self, output: Path) -> None:
-        """Every stylesheet and script of the theme under its hashed name (whether
-        or not this build rendered a page naming it); stale hashed copies removed."""
-        for path in sorted(self.static.rglob("*")):
-            if path.suffix not in FINGERPRINTED or not path.is_file():
-                continue
-            data = path.read_bytes()
-            relative = path.relative_to(self.static).as_posix()
-            target = output / self.static_dir / hashed_name(relative, data)
+        """Every stylesheet and script under its hashed name (whether or not this
+        build rendered a page naming it); stale hashed copies removed."""
+        for relative, hashed in self.names.items():
+            source = self.static / relative
+            target = (output / self.static_dir / relative).with_name(hashed)
+            data = source.read_bytes()
             if not (target.is_file() and target.read_bytes() == data):
                 write_atomically(target, data)
-            source = Path(relative)
             for old in target.parent.glob(f"{source.stem}.*{source.suffix}"):
                 if old != target and _HASHED.search(old.stem):
                     old.unlink()
@@ -64,6 +70,11 @@ def add_asset_filter(pelican_object) -> None:
     assets = ThemeAssets(settings["THEME"], settings.get("THEME_STATIC_DIR", "theme"))
     _ASSETS[:] = [assets]
     settings.setdefault("JINJA_FILTERS", {})["asset"] = assets.url
+
+
+def refresh_assets(generators) -> None:
+    for assets in _ASSETS:
+        assets.refresh()
 
 
 def write_assets(pelican_object) -> None:

@@ -155,7 +155,6 @@ class IncrementalWriter(Writer):
         self._site_key: str | None = None
         self._everything_key: str | None = None
         self.rendered = self.skipped = 0
-        self._summary_only = False
         _WRITERS[:] = [self]  # the one writer of this build, saved when it ends
 
     def _output_from_cache(self) -> str:
@@ -305,16 +304,17 @@ class IncrementalWriter(Writer):
                    override_output=False, feed_title=None):
         if not path or override_output:
             return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
-        self._summary_only = self.is_listing_feed(path)
-        limit = self.settings.get("LISTING_FEED_MAX_ITEMS", 20) if self._summary_only else None
-        items = elements[: min(filter(None, (self.settings["FEED_MAX_ITEMS"], limit)), default=None)]
+        summary_only = self.is_listing_feed(path)
+        limit = self.settings.get("LISTING_FEED_MAX_ITEMS", 20) if summary_only else self.settings["FEED_MAX_ITEMS"]
+        stories = elements[:limit]
         key = _digest([self._site(context), path, url, feed_type, feed_title,
-                       [self._content_key(item) for item in items]])
+                       [self._content_key(story) for story in stories]])
         entry = self.previous.get(path)
         if self._still_there(entry, key):
             self.current[path] = entry
             self.skipped += 1
             return None
+        items = [_FeedItem(story, summary_only) for story in stories]
         feed = super().write_feed(items, context, path, url, feed_type, override_output, feed_title)
         self._record(path, key, [path])
         self.rendered += 1
@@ -326,9 +326,6 @@ class IncrementalWriter(Writer):
         its topics would weigh more than the story's own page."""
         site_wide = {self.settings.get(name) for name in ("FEED_ALL_ATOM", "FEED_ALL_RSS", "FEED_ATOM", "FEED_RSS")}
         return path not in site_wide
-
-    def _add_item_to_the_feed(self, feed, item):
-        super()._add_item_to_the_feed(feed, _FeedItem(item, self._summary_only))
 
     def remove_stale(self) -> int:
         """Delete what the last build wrote and this one did not: the pages of a

@@ -47,10 +47,10 @@ def listing_pages(name: str, url: str, stories: list, per_page: int, pattern: tu
     full = max(0, count // per_page - 1)  # full pages kept apart: the first page keeps one to two pages' worth
     older = []
     for number in range(full, 0, -1):  # newest of them first
-        oldest_first = count - number * per_page  # index in `stories` of the page's oldest story, + 1
+        start = count - number * per_page  # where the page's newest story is in `stories`
         page_url, save_as = page_address(pattern, name, url, number)
         older.append({"number": number, "url": page_url, "save_as": save_as, "first": False,
-                      "stories": stories[oldest_first:oldest_first + per_page]})
+                      "stories": stories[start:start + per_page]})
     first = {"number": 0, "url": url, "save_as": name, "first": True,
              "stories": stories[:count - full * per_page]}
     pages = [first, *older]

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from pelican import signals
 
-from .assets import add_asset_filter, write_assets
+from .assets import add_asset_filter, refresh_assets, write_assets
 from .coverage import add_filters
 from .editions import date_stories, link_editions
 from .incremental import claim_static_files, provide_writer, save_ledger
@@ -61,6 +61,7 @@ def register():
     signals.initialized.connect(order_stories)
     signals.initialized.connect(add_filters)
     signals.initialized.connect(add_asset_filter)
+    signals.all_generators_finalized.connect(refresh_assets)
     signals.initialized.connect(start_build)
     signals.readers_init.connect(use_site_reader)
     signals.article_generator_pretaxonomy.connect(leave_out_clashes)
