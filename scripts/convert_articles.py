@@ -2,11 +2,14 @@
 """Convert news articles into Pelican Markdown posts.
 
     convert_articles.py [INPUT ...] [--output DIR] [--date YYYY-MM-DD] [--source NAME]
-                        [--force] [--dry-run] [-v]
+                        [--force] [--dry-run] [--allow-private-addresses] [-v]
 
 INPUT: text dumps and pages pasted from a browser (.txt), saved web pages
 (.html, .htm), RSS or Atom feeds, URLs, `.urls` files of URLs, or folders of
-them; each is told apart by its content (ingest/inputs.py).
+them; each is told apart by its content (ingest/inputs.py). Every fetch goes
+through one gate (ingest/fetch.py): http and https only, a deadline, a size
+cap, and never a private network unless the editor's own URL asks for one
+with --allow-private-addresses.
 
 Exit status: 0 when every input converted, 1 when some were rejected (the
 rest are still written), 2 for a usage error.
@@ -24,14 +27,15 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ingest import manifest  # noqa: E402
 from ingest.dump import DumpError  # noqa: E402
 from ingest.enrich import RejectedArticle, enrich_article  # noqa: E402
-from ingest.fetch import fetch, is_url  # noqa: E402
-from ingest.inputs import expand_inputs, read_input  # noqa: E402
+from ingest.fetch import ALLOW_PRIVATE_ENV, Fetcher, FetchError  # noqa: E402
+from ingest.inputs import expand_inputs, read_input, unexpected  # noqa: E402
 from ingest.photos import PhotoError, make_photo  # noqa: E402
 from ingest.render import render_post  # noqa: E402
 from ingest.store import (  # noqa: E402
@@ -74,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--dry-run", action="store_true", help="report, write nothing")
     parser.add_argument("--manifest", type=Path, metavar="FILE",
                         help="remember the inputs converted; skip those unchanged since (make html uses one)")
+    parser.add_argument("--allow-private-addresses", action="store_true",
+                        default=os.environ.get(ALLOW_PRIVATE_ENV) == "1",
+                        help="let the URLs given here or in .urls files reach loopback, private and link-local "
+                             "addresses (an intranet, a test server); links found in feeds and pages never may "
+                             f"(default: off; {ALLOW_PRIVATE_ENV}=1 turns it on)")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="list every dropped line and why")
     return parser
@@ -103,38 +112,62 @@ class FileResult:
     dropped: list[str] = field(default_factory=list)  # for -v
 
 
+_FETCHER = Fetcher()  # this process's fetches; use_fetcher starts each run's, and each worker's
+
+
+def use_fetcher(allow_private: bool) -> None:
+    """A fresh fetcher for the run (or for a pool's worker: each URL is
+    fetched once per process), with the editor's setting for private addresses."""
+    global _FETCHER
+    _FETCHER = Fetcher(allow_private=allow_private)
+
+
 def convert_file(item: str, forced_date: date | None, outlet: str = "") -> FileResult:
-    """One input through every pure stage: posts, one-line errors, dropped lines."""
-    found = read_input(item)
+    """One input through every pure stage: posts, one-line errors, dropped lines.
+    Whatever goes wrong is this input's one line (or its story's), never the run's."""
+    found = read_input(item, _FETCHER)
     result = FileResult(errors=found.errors, dropped=found.notes)
     for article in found.articles:
-        result.dropped += [
-            f"{item}:{line.number}: dropped ({reason}): {line.text}" for line, reason in article.dropped
-        ]
-        if outlet and not article.outlet:
-            article = replace(article, outlet=outlet)
         try:
-            post = enrich_article(article, forced_date)
-        except RejectedArticle as error:
-            result.errors.append(str(error))
-            continue
-        if post.image:
-            try:
-                post = replace(post, photo=make_photo(photo_bytes(post.image), post.slug))
-            except (PhotoError, DumpError, OSError) as error:
-                reason = getattr(error, "strerror", None) or str(error).removeprefix(f"{post.image}: ")
-                result.warnings.append(f"{item}:{article.line}: lead photo {post.image} left out: {reason}")
-        # Rendering here, in the worker, spares the main process; the plan
-        # renders again only for a post whose slug had to change.
-        markdown = render_post(post, post.slug)
-        result.posts.append(replace(post, markdown=markdown, sketch=body_sketch(markdown)))
+            convert_article(article, item, forced_date, outlet, result)
+        except Exception as error:  # hostile content: this story fails, the others go on
+            result.errors.append(unexpected(f"{item}:{article.line}", error))
     return result
 
 
-def photo_bytes(image: str) -> bytes:
-    """The lead photo's bytes: fetched (politely, size-capped, once: a story
-    does not wait for its photo) or read from disk."""
-    return fetch(image, retries=0).body if is_url(image) else Path(image).read_bytes()
+def convert_article(article, item: str, forced_date: date | None, outlet: str, result: FileResult) -> None:
+    """One article of `item` into a post in `result`, or its one-line error or warning there."""
+    result.dropped += [
+        f"{item}:{line.number}: dropped ({reason}): {line.text}" for line, reason in article.dropped
+    ]
+    if outlet and not article.outlet:
+        article = replace(article, outlet=outlet)
+    try:
+        post = enrich_article(article, forced_date)
+    except RejectedArticle as error:
+        result.errors.append(str(error))
+        return
+    if post.image:
+        try:
+            post = replace(post, photo=make_photo(photo_bytes(post.image, item), post.slug))
+        except FetchError as error:
+            result.warnings.append(f"{item}:{article.line}: lead photo {post.image} left out: {error.reason}")
+        except (PhotoError, DumpError, OSError) as error:
+            reason = getattr(error, "strerror", None) or str(error).removeprefix(f"{post.image}: ")
+            result.warnings.append(f"{item}:{article.line}: lead photo {post.image} left out: {reason}")
+    # Rendering here, in the worker, spares the main process; the plan
+    # renders again only for a post whose slug had to change.
+    markdown = render_post(post, post.slug)
+    result.posts.append(replace(post, markdown=markdown, sketch=body_sketch(markdown)))
+
+
+def photo_bytes(image: str, source: str) -> bytes:
+    """The lead photo's bytes: an address (a page's og:image, third-party
+    whoever fetched the page) through the gate, politely, size-capped, once,
+    without retries (a story does not wait for its photo); else a file on disk."""
+    if urlsplit(image).scheme:
+        return _FETCHER(image, source, retries=0).body
+    return Path(image).read_bytes()
 
 
 def convert_files(files: list[str], forced_date: date | None, outlet: str = ""):
@@ -143,7 +176,8 @@ def convert_files(files: list[str], forced_date: date | None, outlet: str = ""):
         yield from (convert_file(item, forced_date, outlet) for item in files)
         return
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(mp_context=context) as pool:
+    with ProcessPoolExecutor(mp_context=context, initializer=use_fetcher,
+                             initargs=(_FETCHER.allow_private,)) as pool:
         chunk = max(1, len(files) // ((os.cpu_count() or 2) * 8))
         yield from pool.map(convert_file, files, [forced_date] * len(files), [outlet] * len(files),
                             chunksize=chunk)
@@ -171,6 +205,7 @@ def remember(path: Path, version: str, options: str, skipped: dict, by_file: dic
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    use_fetcher(args.allow_private_addresses)
     # One line each: rejected inputs, then files that could not be written.
     files, errors = expand_inputs(args.inputs or ["content/raw"])
     try:

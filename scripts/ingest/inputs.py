@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .clean import Article, clean_article
 from .dump import DumpError, decode_with_notes, split_articles
 from .feeds import entry_article, is_feed, read_feed
-from .fetch import fetch, is_url, read_url_list
+from .fetch import Fetcher, is_url, read_url_list
 from .paste import extract_pasted, split_pasted
 from .photos import sibling_image
 from .webpage import extract_page
@@ -50,9 +51,13 @@ def expand_inputs(inputs: list[str]) -> tuple[list[str], list[str]]:
             errors += failed
         elif path.suffix.lower() == ".urls":
             try:
-                items += read_url_list(path.read_text(encoding="utf-8-sig"))
+                listed = read_url_list(path.read_text(encoding="utf-8-sig"))
             except (OSError, UnicodeDecodeError) as error:
                 errors.append(f"{path}: cannot read: {getattr(error, 'strerror', None) or error}")
+                continue
+            items += [url for url in listed if is_url(url)]
+            errors += [f"{path}: {url}: refused: only http and https addresses are fetched"
+                       for url in listed if not is_url(url)]
         else:
             items.append(item)
     return items, errors
@@ -77,29 +82,49 @@ def text_articles(lines: list[str], source: str) -> list[Article]:
     return articles
 
 
-def feed_articles(raw: bytes, source: str, found: Found, fetcher) -> None:
-    outlet, entries = read_feed(raw, source)
+def feed_articles(raw: bytes, source: str, url: str, found: Found, fetcher) -> None:
+    """One article per entry; an entry's failure is its own one line, naming the feed."""
+    outlet, entries = read_feed(raw, source, url)
     for entry in entries:
+        name = f"entry {entry.title!r}" if entry.title else "an entry without a title"
         try:
             if entry.html:
                 found.articles.append(entry_article(entry, outlet, source))
-            elif entry.link:
-                page = fetcher(entry.link)
-                article = extract_page(page.body, entry.link, url=page.url)
+            elif not entry.link:
+                raise DumpError(source, f"{name} has neither a story nor a link")
+            elif not urlsplit(entry.link).scheme:
+                raise DumpError(source, f"{name}: link {entry.link} refused: a relative link "
+                                        "in a feed read from a file has no address to be resolved against")
+            else:
+                page = fetcher(entry.link, source)
+                try:
+                    article = extract_page(page.body, entry.link, url=page.url)
+                except DumpError as error:
+                    raise DumpError(source, str(error)) from None
                 found.articles.append(replace(article, outlet=article.outlet or outlet,
                                               published=article.published or entry.published))
-            else:
-                raise DumpError(source, f"entry {entry.title!r} has neither a story nor a link")
         except DumpError as error:
             found.errors.append(str(error))
+        except Exception as error:  # hostile content: this entry fails, the others go on
+            found.errors.append(unexpected(f"{source}: {name}", error))
 
 
-def read_input(item: str, fetcher=fetch) -> Found:
-    """The articles in one input, with one-line errors and -v notes."""
+def unexpected(source: str, error: Exception) -> str:
+    """An error no rule foresaw, as the one line the editor sees."""
+    return " ".join(f"{source}: unexpected error ({type(error).__name__}: {error})".split())
+
+
+_DEFAULT_FETCHER = Fetcher()  # for callers that bring none: no private address, one memo for the process
+
+
+def read_input(item: str, fetcher=None) -> Found:
+    """The articles in one input, with one-line errors and -v notes; whatever
+    the input holds, its failure is its own one line, never the run's."""
+    fetcher = fetcher or _DEFAULT_FETCHER
     found = Found()
     try:
         if is_url(item):
-            page = fetcher(item)
+            page = fetcher(item, item, typed=True)
             raw, source, url = page.body, item, page.url
         else:
             source, url = item, ""
@@ -108,7 +133,7 @@ def read_input(item: str, fetcher=fetch) -> Found:
             except OSError as error:
                 raise DumpError(item, f"cannot read: {error.strerror or error}") from None
         if is_feed(raw):
-            feed_articles(raw, source, found, fetcher)
+            feed_articles(raw, source, url, found, fetcher)
         elif url or Path(item).suffix.lower() in PAGE_SUFFIXES:
             found.articles.append(extract_page(raw, source, url=url))
         else:
@@ -120,4 +145,6 @@ def read_input(item: str, fetcher=fetch) -> Found:
             found.articles += articles
     except DumpError as error:
         found.errors.append(str(error))
+    except Exception as error:  # hostile content: this input fails, the others go on
+        found.errors.append(unexpected(item, error))
     return found

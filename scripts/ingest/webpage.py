@@ -132,9 +132,12 @@ def extract_page(raw: bytes, source: str, url: str = "") -> Article:
 def lead_image(image: str | None, url: str, source: str) -> str:
     """The page's lead image (its og:image, as trafilatura reads it).
 
-    For a fetched page, its URL (fetched later, once). For a saved page, a
-    file on disk only, never the network: the path it names, or the file of
-    that name a browser's "save complete page" put in `<page>_files/`."""
+    For a fetched page, its URL (fetched later, once, through the gate that
+    refuses what is not http or https). For a saved page, a file on disk
+    only, never the network, and only in the page's own folder (the page is
+    third-party content: `../../` never reaches the editor's other files):
+    the path it names, or the file of that name a browser's "save complete
+    page" put in `<page>_files/`."""
     image = (image or "").strip()
     if not image or image.startswith("data:"):
         return ""
@@ -142,7 +145,9 @@ def lead_image(image: str | None, url: str, source: str) -> str:
         return urljoin(url, image)
     name = unquote(urlparse(image).path)
     page = Path(source)
+    folder = page.parent.resolve()
     candidates = [page.parent / f"{page.stem}_files" / Path(name).name]
     if not urlparse(image).netloc:  # a path relative to the page
         candidates.insert(0, page.parent / name.lstrip("/"))
-    return next((str(path.resolve()) for path in candidates if path.is_file()), "")
+    found = (path.resolve() for path in candidates if path.is_file())
+    return next((str(path) for path in found if path.is_relative_to(folder)), "")
