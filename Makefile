@@ -15,7 +15,7 @@ OUTPUT := output
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv convert html serve devserver publish deploy deploy-address test bench lighthouse clean
+.PHONY: help venv convert html serve devserver publish deploy deploy-address deploy-tools test bench lighthouse clean
 
 help:  ## list the commands
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -60,8 +60,10 @@ publish: $(STAMP)  ## build for the web (make publish SITEURL=https://...); fail
 deploy-address:  # before publish: links in pages and feeds must name the deployed site
 	@test -n "$(SITEURL)" || { echo "error: deploy: SITEURL is not set: make deploy SITEURL=https://the-address-readers-use" >&2; exit 2; }
 
-deploy: deploy-address publish $(DEPLOY_STAMP)  ## publish, then sync output/ to DEPLOY_URL (s3://bucket/prefix): changed files only (DRY_RUN=1 prints the plan)
-	$(BIN)/python scripts/deploy.py $(OUTPUT) $(if $(DRY_RUN),--dry-run)
+deploy-tools: $(DEPLOY_STAMP)  # the upload's own packages: CI installs them before any credential is given
+
+deploy: deploy-address publish deploy-tools  ## publish, then sync output/ to DEPLOY_URL (s3://bucket/prefix): changed files only (DRY_RUN=1 prints the plan; CONFIRM_DELETIONS=1 past the deletion limit)
+	$(BIN)/python scripts/deploy.py $(OUTPUT) $(if $(DRY_RUN),--dry-run) $(if $(CONFIRM_DELETIONS),--allow-deletions) $(if $(MAX_DELETE_SHARE),--max-delete-share $(MAX_DELETE_SHARE)) $(if $(GRACE),--grace $(GRACE))
 
 test: $(TEST_STAMP)  ## lint, then run the test suite
 	$(BIN)/ruff check .

@@ -2,30 +2,47 @@
 """Sync the built site to an S3-compatible object store, uploading only what changed.
 
     deploy.py OUTPUT [--dry-run] [--all] [--workers N]
+                     [--allow-deletions] [--max-delete-share PERCENT] [--grace SECONDS]
 
 Settings and credentials come from the environment, never from the repository:
 DEPLOY_URL (s3://bucket/prefix), DEPLOY_ENDPOINT (any store but AWS S3: R2,
 B2, MinIO, Google Cloud Storage), AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
 AWS_REGION.
 
-A file is uploaded when the store has no object of that name with the same
-MD5 (its ETag: every object here is sent in one request, so the ETag is the
-MD5 of its bytes). Timestamps are never compared: a rebuilt page with the
-same bytes is not sent again. Files with content-hashed names go first and
-pages last, so no page is live before what it loads; objects no longer in
-the site are deleted only after every upload succeeded. A deploy killed
-halfway leaves new and old pages side by side and the next run finishes it.
+A file's identity is the SHA-256 of its bytes, stored on its object as
+metadata (x-amz-meta-newsroom-sha256) with the prefix it was deployed under
+(x-amz-meta-newsroom-prefix), never the ETag: under SSE-KMS an ETag is no MD5.
+Listings carry no metadata, so each deploy ends by writing a manifest
+(PREFIX.newsroom-deploy.json): name -> hash, size and the ETag the store gave.
+The next deploy trusts an entry only while the listing shows that same ETag and
+size, and asks the store (HEAD) only about the objects the manifest does not
+vouch for. An object without our metadata is sent again, once.
+
+Everything is planned before anything is sent. A deploy that would delete more
+than a set share of this site's objects (10%), or any object while the site has
+under 10 stories, stops with the figures unless the editor confirms
+(--allow-deletions). Only objects carrying our metadata for this prefix are
+ever deleted: whatever else lives in the bucket stays. Hashed assets and search
+files the site no longer names are kept for a grace period (at least the pages'
+cache life), their first unnamed time kept in the manifest, and deleted by the
+first deploy after it. Files with content-hashed names go first and pages last,
+so no page is live before what it loads; deletions come after every upload
+succeeded, the manifest last. A deploy killed halfway leaves new and old pages
+side by side and the next run finishes it.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import re
 import sys
+import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
 from urllib.parse import urlparse
@@ -34,7 +51,8 @@ from urllib.parse import urlparse
 IMMUTABLE = "public, max-age=31536000, immutable"
 # Everything else (pages, feeds, the sitemap, search listings): a reader sees a
 # new edition within five minutes.
-SHORT = "public, max-age=300"
+PAGE_MAX_AGE = 300
+SHORT = f"public, max-age={PAGE_MAX_AGE}"
 HASHED_NAMES = (
     re.compile(r"theme/.+\.[0-9a-f]{10}\.[a-z]+"),  # CSS and JS fingerprinted by the theme
     re.compile(r"images/.+-[0-9a-f]{8,}-\d+\.[a-z]+"),  # photos named by the converter
@@ -62,6 +80,18 @@ CONTENT_TYPES = {
 BINARY = "application/octet-stream"  # Pagefind's own files (.pf_*, .pagefind) are gzip it reads itself
 DELETE_BATCH = 1000  # the most keys one DeleteObjects request takes
 
+# Our marks on every object we send (x-amz-meta-...): the bytes' hash, and whose object it is.
+HASH_FIELD = "newsroom-sha256"
+OWNER_FIELD = "newsroom-prefix"
+MANIFEST = ".newsroom-deploy.json"  # under the prefix; a dotfile, so never a file of the site
+MANIFEST_FORMAT = 1
+# A cached page names its CSS, photos and search files for up to PAGE_MAX_AGE, at
+# the CDN and then again in the browser: an hour covers both with room to spare.
+GRACE_SECONDS = 3600
+MAX_DELETE_SHARE = 10.0  # percent of this site's objects one deploy may delete unconfirmed
+FEW_STORIES = 10  # a site smaller than this was likely built from the wrong content: no deletion unconfirmed
+STORY_PAGE = re.compile(r"\d{4}/\d{2}/\d{2}/[^/]+/index\.html")  # ARTICLE_SAVE_AS in pelican.conf.py
+
 
 class DeployError(Exception):
     """A mistake in the settings or an answer from the store: one line, no traceback."""
@@ -75,6 +105,11 @@ class Target:
     def key(self, name: str) -> str:
         return self.prefix + name
 
+    @property
+    def owner(self) -> str:
+        """The mark saying an object was sent by a deploy to this prefix (never empty)."""
+        return "/" + self.prefix
+
     def __str__(self) -> str:
         return f"s3://{self.bucket}/{self.prefix}"
 
@@ -83,14 +118,40 @@ class Target:
 class LocalFile:
     name: str  # the path in the site, with forward slashes
     path: Path
-    md5: str
+    sha256: str
+    size: int = 0
+
+
+@dataclass(frozen=True)
+class Listed:
+    """An object as a listing shows it: no metadata."""
+    etag: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Known:
+    """What a manifest entry or a HEAD said about an object; sha256 None: not ours."""
+    sha256: str | None
+    etag: str
+    size: int
+
+
+@dataclass
+class Manifest:
+    files: dict[str, Known] = field(default_factory=dict)  # ours and foreign, by name in the site
+    unnamed_since: dict[str, float] = field(default_factory=dict)  # kept assets: first deploy without them
 
 
 @dataclass(frozen=True)
 class Plan:
     uploads: list[LocalFile]  # in upload order
-    deletes: list[str]  # names in the site
+    deletes: list[str]  # gone from the site: deleted now, and counted against the share
+    expired: list[str]  # kept assets past their grace period: deleted now
+    kept: dict[str, float]  # kept assets within their grace period -> first unnamed time
     unchanged: int
+    foreign: int = 0  # objects under the prefix this site never sent: left alone
+    owned: int = 0  # objects of this site in the store before the deploy
 
 
 def parse_target(url: str) -> Target:
@@ -120,8 +181,13 @@ def upload_order(name: str) -> tuple[int, str]:
     return (2 if name.endswith(".html") else 1), name
 
 
-def md5_of(path: Path) -> str:
-    digest = hashlib.md5(usedforsecurity=False)
+def kept_after_removal(name: str) -> bool:
+    """Files a page still in a cache may load: hashed assets and every search file."""
+    return cache_control(name) == IMMUTABLE or name.startswith("pagefind/")
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
@@ -134,16 +200,57 @@ def local_files(output: Path) -> dict[str, LocalFile]:
     for path in sorted(output.rglob("*")):
         name = path.relative_to(output).as_posix()
         if path.is_file() and not any(part.startswith(".") for part in name.split("/")):
-            found[name] = LocalFile(name, path, md5_of(path))
+            found[name] = LocalFile(name, path, sha256_of(path), path.stat().st_size)
     return found
 
 
-def plan_sync(local: dict[str, LocalFile], remote: dict[str, str], everything: bool = False) -> Plan:
-    """What to send and what to delete, given the store's ETags by name."""
-    uploads = [file for name, file in local.items() if everything or remote.get(name) != file.md5]
+def count_stories(local: dict[str, LocalFile]) -> int:
+    """Story pages in the built site (one per story and translation), counted by their address."""
+    return sum(1 for name in local if STORY_PAGE.fullmatch(name))
+
+
+def vouched(listed: Listed, known: Known | None) -> bool:
+    """A manifest entry still describes the object: same ETag and size as the listing shows."""
+    return known is not None and known.etag == listed.etag and known.size == listed.size
+
+
+def plan_sync(local: dict[str, LocalFile], remote: dict[str, Known], unnamed_since: dict[str, float] | None = None,
+              now: float = 0.0, grace: float = GRACE_SECONDS, everything: bool = False) -> Plan:
+    """What to send, delete and keep, given what is known of every object under the prefix.
+
+    An object whose sha256 is None was not sent by this site: it is replaced when the
+    site has a file of that name, and otherwise never touched."""
+    unnamed_since = unnamed_since or {}
+    uploads = [file for name, file in local.items()
+               if everything or name not in remote or remote[name].sha256 != file.sha256]
     uploads.sort(key=lambda file: upload_order(file.name))
-    deletes = sorted(set(remote) - set(local))
-    return Plan(uploads, deletes, len(local) - len(uploads))
+    ours = sorted(name for name, known in remote.items() if known.sha256 is not None)
+    gone = [name for name in ours if name not in local]
+    deletes = [name for name in gone if not kept_after_removal(name)]
+    kept, expired = {}, []
+    for name in gone:
+        if kept_after_removal(name):
+            since = unnamed_since.get(name, now)
+            if now - since >= grace:
+                expired.append(name)
+            else:
+                kept[name] = since
+    foreign = sum(1 for name, known in remote.items() if known.sha256 is None and name not in local)
+    return Plan(uploads, deletes, expired, kept, len(local) - len(uploads), foreign, len(ours))
+
+
+def deletion_check(plan: Plan, stories: int, max_share: float = MAX_DELETE_SHARE) -> str | None:
+    """Why this deploy must not run unconfirmed, in one line with the figures, or None."""
+    count, total = len(plan.deletes), plan.owned
+    if not count:
+        return None
+    share = 100.0 * count / total if total else 100.0
+    figures = f"would delete {count} of {total} objects ({share:.1f}%)"
+    if stories < FEW_STORIES:
+        return f"{figures} while the site has {stories} stories (under {FEW_STORIES})"
+    if share > max_share:
+        return f"{figures}, more than {max_share:g}%"
+    return None
 
 
 def s3_client():
@@ -163,20 +270,80 @@ def s3_client():
                         region_name=region, config=config)
 
 
-def remote_etags(client, target: Target) -> dict[str, str]:
-    """Name in the site -> MD5 of every object under the prefix (a multipart
-    ETag is no MD5: such an object is sent again)."""
+def remote_listing(client, target: Target) -> dict[str, Listed]:
+    """Name in the site -> ETag and size of every object under the prefix, the manifest left out."""
     found = {}
     for page in client.get_paginator("list_objects_v2").paginate(Bucket=target.bucket, Prefix=target.prefix):
         for item in page.get("Contents", []):
-            found[item["Key"][len(target.prefix):]] = item["ETag"].strip('"')
+            found[item["Key"][len(target.prefix):]] = Listed(item["ETag"].strip('"'), item["Size"])
+    found.pop(MANIFEST, None)
     return found
 
 
-def upload(client, target: Target, file: LocalFile) -> None:
+def parse_manifest(text: bytes) -> Manifest:
+    """The last deploy's record, checked field by field: what does not parse is not trusted."""
+    data = json.loads(text)
+    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
+        raise ValueError("not a manifest this version wrote")
+    manifest = Manifest()
+    for name, entry in (data.get("files") or {}).items():
+        if isinstance(entry, dict) and isinstance(entry.get("etag"), str) and isinstance(entry.get("size"), int):
+            digest = entry.get("sha256")
+            manifest.files[name] = Known(digest if isinstance(digest, str) else None, entry["etag"], entry["size"])
+    for name, since in (data.get("unnamed_since") or {}).items():
+        if isinstance(since, int | float) and name in manifest.files:
+            manifest.unnamed_since[name] = float(since)
+    return manifest
+
+
+def read_manifest(client, target: Target, warn) -> Manifest:
+    from botocore.exceptions import ClientError
+
+    try:
+        body = client.get_object(Bucket=target.bucket, Key=target.key(MANIFEST))["Body"].read()
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            return Manifest()
+        raise
+    try:
+        return parse_manifest(body)
+    except (ValueError, UnicodeDecodeError) as error:
+        warn(f"warning: deploy: {target}{MANIFEST} is unusable ({error}); asking the store about each object")
+        return Manifest()
+
+
+def head_known(client, target: Target, name: str) -> Known | None:
+    """What the object's own metadata says; None when it went away since the listing."""
+    from botocore.exceptions import ClientError
+
+    try:
+        answer = client.head_object(Bucket=target.bucket, Key=target.key(name))
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return None
+        raise
+    metadata = answer.get("Metadata", {})
+    ours = metadata.get(OWNER_FIELD) == target.owner and metadata.get(HASH_FIELD)
+    return Known(metadata[HASH_FIELD] if ours else None, answer["ETag"].strip('"'), answer["ContentLength"])
+
+
+def what_is_known(client, target: Target, listing: dict[str, Listed], manifest: Manifest, pool) -> dict[str, Known]:
+    """Every listed object's hash and owner: from the manifest where it still holds, else one HEAD each."""
+    known = {name: manifest.files[name] for name, listed in listing.items()
+             if vouched(listed, manifest.files.get(name))}
+    asked = [name for name in listing if name not in known]
+    answers = pool.map(lambda name: head_known(client, target, name), asked)
+    known.update((name, answer) for name, answer in zip(asked, answers, strict=True) if answer is not None)
+    return known
+
+
+def upload(client, target: Target, file: LocalFile) -> str:
+    """Send one file with its headers and our marks; the ETag the store gave it."""
     with file.path.open("rb") as body:
-        client.put_object(Bucket=target.bucket, Key=target.key(file.name), Body=body,
-                          ContentType=content_type(file.name), CacheControl=cache_control(file.name))
+        answer = client.put_object(Bucket=target.bucket, Key=target.key(file.name), Body=body,
+                                   ContentType=content_type(file.name), CacheControl=cache_control(file.name),
+                                   Metadata={HASH_FIELD: file.sha256, OWNER_FIELD: target.owner})
+    return answer["ETag"].strip('"')
 
 
 def delete(client, target: Target, names: list[str]) -> None:
@@ -198,6 +365,29 @@ def delete(client, target: Target, names: list[str]) -> None:
             raise DeployError(f"could not delete {first.get('Key')}: {first.get('Message')}")
 
 
+def next_manifest(known: dict[str, Known], local: dict[str, LocalFile], sent: dict[str, str],
+                  plan: Plan) -> Manifest:
+    """The store after this deploy: every file sent or unchanged, the kept assets, and the
+    foreign objects (remembered so they are not asked about again)."""
+    deleted = set(plan.deletes) | set(plan.expired)
+    files = {name: entry for name, entry in known.items() if name not in deleted}
+    for name, etag in sent.items():
+        files[name] = Known(local[name].sha256, etag, local[name].size)
+    return Manifest(dict(sorted(files.items())), dict(plan.kept))
+
+
+def manifest_bytes(manifest: Manifest) -> bytes:
+    files = {name: {"sha256": entry.sha256, "etag": entry.etag, "size": entry.size}
+             for name, entry in manifest.files.items()}
+    return json.dumps({"format": MANIFEST_FORMAT, "files": files, "unnamed_since": manifest.unnamed_since},
+                      indent=0, sort_keys=True).encode()
+
+
+def write_manifest(client, target: Target, manifest: Manifest) -> None:
+    client.put_object(Bucket=target.bucket, Key=target.key(MANIFEST), Body=manifest_bytes(manifest),
+                      ContentType="application/json", CacheControl="no-store")
+
+
 def describe(error: Exception) -> str:
     response = getattr(error, "response", None)
     if isinstance(response, dict) and response.get("Error"):
@@ -206,34 +396,50 @@ def describe(error: Exception) -> str:
     return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
+def report_plan(plan: Plan, target: Target, say) -> None:
+    for file in plan.uploads:
+        say(f"would upload {file.name}")
+    for name in plan.deletes + plan.expired:
+        say(f"would delete {name}")
+    for name in plan.kept:
+        say(f"would keep {name}")
+    say(f"deploy: dry run, {target}: {len(plan.uploads)} to upload, {len(plan.deletes) + len(plan.expired)} "
+        f"to delete, {len(plan.kept)} kept for the grace period, {plan.unchanged} unchanged, "
+        f"{plan.foreign} not ours left alone")
+
+
 def deploy(output: Path, target: Target, client, dry_run: bool = False, everything: bool = False,
-           workers: int = 16, say=print) -> int:
-    """Sync OUTPUT to the target; 0 when the store now holds exactly the site."""
+           workers: int = 16, say=print, allow_deletions: bool = False, max_share: float = MAX_DELETE_SHARE,
+           grace: float = GRACE_SECONDS, clock: Callable[[], float] = time.time) -> int:
+    """Sync OUTPUT to the target; 0 when the store now holds the site (and kept assets, and
+    whatever else was there). Nothing is sent or deleted before the whole plan is checked."""
     local = local_files(output)
-    plan = plan_sync(local, remote_etags(client, target), everything)
-    if dry_run:
-        for file in plan.uploads:
-            say(f"would upload {file.name}")
-        for name in plan.deletes:
-            say(f"would delete {name}")
-        say(f"deploy: dry run, {target}: {len(plan.uploads)} to upload, {len(plan.deletes)} to delete, "
-            f"{plan.unchanged} unchanged")
-        return 0
-    failed = []
-
-    def send(file: LocalFile) -> tuple[LocalFile, Exception | None]:
-        try:
-            upload(client, target, file)
-            return file, None
-        except Exception as error:  # noqa: BLE001 - reported per file, the rest go on
-            return file, error
-
     with ThreadPoolExecutor(max_workers=workers) as pool:
+        manifest = read_manifest(client, target, lambda line: print(line, file=sys.stderr))
+        known = what_is_known(client, target, remote_listing(client, target), manifest, pool)
+        plan = plan_sync(local, known, manifest.unnamed_since, clock(), grace, everything)
+        refusal = None if allow_deletions else deletion_check(plan, count_stories(local), max_share)
+        if dry_run:
+            report_plan(plan, target, say)
+        if refusal:
+            raise DeployError(f"{target}: {refusal}; nothing uploaded or deleted. Check {output}/, or confirm "
+                              f"with `make deploy CONFIRM_DELETIONS=1` (deploy.py --allow-deletions)")
+        if dry_run:
+            return 0
+        sent, failed = {}, []
+
+        def send(file: LocalFile) -> tuple[LocalFile, str | None, Exception | None]:
+            try:
+                return file, upload(client, target, file), None
+            except Exception as error:  # noqa: BLE001 - reported per file, the rest go on
+                return file, None, error
+
         # Hashed assets, then the rest, then pages (the plan's order): each group
         # done before the next starts.
         for _, group in groupby(plan.uploads, key=lambda file: upload_order(file.name)[0]):
-            for file, error in pool.map(send, list(group)):
+            for file, etag, error in pool.map(send, list(group)):
                 if error is None:
+                    sent[file.name] = etag
                     say(f"upload {file.name}")
                 else:
                     failed.append(file.name)
@@ -241,12 +447,22 @@ def deploy(output: Path, target: Target, client, dry_run: bool = False, everythi
     if failed:
         print(f"deploy: {len(failed)} upload(s) failed; nothing deleted, run it again", file=sys.stderr)
         return 1
-    delete(client, target, plan.deletes)
-    for name in plan.deletes:
+    delete(client, target, plan.deletes + plan.expired)
+    for name in plan.deletes + plan.expired:
         say(f"delete {name}")
-    say(f"deploy: {target}: {len(plan.uploads)} uploaded, {len(plan.deletes)} deleted, "
-        f"{plan.unchanged} unchanged")
+    after = next_manifest(known, local, sent, plan)
+    if after != manifest:  # a deploy that changed nothing writes nothing
+        write_manifest(client, target, after)
+    say(f"deploy: {target}: {len(plan.uploads)} uploaded, {len(plan.deletes) + len(plan.expired)} deleted, "
+        f"{len(plan.kept)} kept for the grace period, {plan.unchanged} unchanged, {plan.foreign} not ours left alone")
     return 0
+
+
+def share(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text} is not a percentage between 0 and 100")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -256,15 +472,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all", action="store_true",
                         help="upload every file, changed or not (after changing the headers)")
     parser.add_argument("--workers", type=int, default=16, help="uploads at once (default 16)")
+    parser.add_argument("--allow-deletions", action="store_true",
+                        help="delete what the site no longer has, however much (make deploy CONFIRM_DELETIONS=1)")
+    parser.add_argument("--max-delete-share", type=share, default=MAX_DELETE_SHARE, metavar="PERCENT",
+                        help=f"stop before deleting more than this share of the site's objects "
+                             f"(default {MAX_DELETE_SHARE:g}; any deletion stops under {FEW_STORIES} stories)")
+    parser.add_argument("--grace", type=float, default=GRACE_SECONDS, metavar="SECONDS",
+                        help=f"keep hashed assets and search files the site no longer names this long "
+                             f"(default {GRACE_SECONDS}, at least {PAGE_MAX_AGE}: the pages' cache life)")
     args = parser.parse_args(argv)
     try:
         target = parse_target(os.environ.get("DEPLOY_URL", ""))
         if not (args.output / "index.html").is_file():
             raise DeployError(f"{args.output}: no built site here (run `make publish` first)")
+        if args.grace < PAGE_MAX_AGE:
+            raise DeployError(f"--grace {args.grace:g} is shorter than the pages' cache life ({PAGE_MAX_AGE} s)")
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
-            return deploy(args.output, target, s3_client(), args.dry_run, args.all, max(1, args.workers))
+            return deploy(args.output, target, s3_client(), args.dry_run, args.all, max(1, args.workers),
+                          allow_deletions=args.allow_deletions, max_share=args.max_delete_share, grace=args.grace)
         except (BotoCoreError, ClientError) as error:
             raise DeployError(f"{target}: {describe(error)}") from None
     except DeployError as error:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -21,6 +22,7 @@ from pathlib import Path
 import boto3
 import deploy
 import pytest
+import yaml
 from conftest import CORPUS, DUMPS, ROOT
 from moto.server import ThreadedMotoServer
 from project import MAKE_ENV, make, ok, project_copy
@@ -29,6 +31,8 @@ pytestmark = pytest.mark.site
 SITEURL = "https://news.example.org"
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=300"
+MANIFEST = ".newsroom-deploy.json"
+OUR_MARKS = {"newsroom-sha256": hashlib.sha256(b"old").hexdigest(), "newsroom-prefix": "/site/"}
 
 
 @pytest.fixture(scope="module")
@@ -53,10 +57,16 @@ def store(endpoint, monkeypatch):
     return {"client": client, "bucket": bucket, "env": env}
 
 
-def bucket_etags(store) -> dict[str, str]:
-    """Name in the site -> MD5, for every object under the deploy prefix."""
-    pages = store["client"].get_paginator("list_objects_v2").paginate(Bucket=store["bucket"], Prefix="site/")
-    return {item["Key"][len("site/"):]: item["ETag"].strip('"') for page in pages for item in page.get("Contents", [])}
+def bucket_etags(store, prefix: str = "site/") -> dict[str, str]:
+    """Name in the site -> MD5, for every object under the deploy prefix but the deploy's manifest."""
+    pages = store["client"].get_paginator("list_objects_v2").paginate(Bucket=store["bucket"], Prefix=prefix)
+    return {item["Key"][len(prefix):]: item["ETag"].strip('"') for page in pages for item in page.get("Contents", [])
+            if item["Key"] != prefix + MANIFEST}
+
+
+def kept(names) -> set[str]:
+    """Of the names, the hashed assets and search files a cached page may still load."""
+    return {name for name in names if deploy.kept_after_removal(name)}
 
 
 def site_md5s(output: Path) -> dict[str, str]:
@@ -111,10 +121,12 @@ def test_headers_give_each_kind_of_file_its_type_and_cache_life():
 
 
 def test_a_plan_uploads_new_and_changed_files_hashed_first_pages_last_and_deletes_the_rest(tmp_path):
-    files = {name: deploy.LocalFile(name, tmp_path / name, md5) for name, md5 in
+    files = {name: deploy.LocalFile(name, tmp_path / name, digest) for name, digest in
              [("index.html", "1"), ("theme/css/site.0123456789.css", "2"), ("feeds/all.atom.xml", "3"),
               ("about/index.html", "4")]}
-    plan = deploy.plan_sync(files, {"index.html": "old", "about/index.html": "4", "gone/index.html": "5"})
+    remote = {name: deploy.Known(digest, "etag", 1) for name, digest in
+              [("index.html", "old"), ("about/index.html", "4"), ("gone/index.html", "5")]}
+    plan = deploy.plan_sync(files, remote)
     assert [file.name for file in plan.uploads] == ["theme/css/site.0123456789.css", "feeds/all.atom.xml",
                                                    "index.html"]
     assert plan.deletes == ["gone/index.html"]
@@ -155,18 +167,21 @@ def test_a_new_story_uploads_only_the_files_it_changed_and_a_removed_story_leave
     story = "2025/03/03/kenya-and-ethiopia-sign-border-water-deal/index.html"
     assert story in changed
     assert uploaded(after_new) == changed
-    assert deleted(after_new) == set(before) - set(after)
+    retired = kept(set(before) - set(after))  # search files the new index no longer names: kept a while
+    assert deleted(after_new) == set(before) - set(after) - retired
     print(f"one new story: {len(changed)} files uploaded, {len(deleted(after_new))} deleted, "
           f"of {len(after)} in the site")
     assert len(changed) <= 60
-    assert bucket_etags(store) == after
+    assert bucket_etags(store) == after | {name: before[name] for name in retired}
 
     post = newsroom / "content/articles/2025-03-03-kenya-and-ethiopia-sign-border-water-deal.md"
     post.unlink()  # an editor takes the story down
     removed = ok(make(newsroom, "deploy", SITEURL=SITEURL, **store["env"]))
     assert story in deleted(removed)
     assert story not in bucket_etags(store)
-    assert bucket_etags(store) == site_md5s(newsroom / "output")
+    final = site_md5s(newsroom / "output")
+    assert {name: md5 for name, md5 in bucket_etags(store).items() if name in final} == final
+    assert kept(set(bucket_etags(store)) - set(final)) == set(bucket_etags(store)) - set(final)
 
 
 def test_a_deploy_killed_halfway_is_finished_by_the_next_one(newsroom, store):
@@ -198,8 +213,9 @@ def test_a_deploy_killed_halfway_is_finished_by_the_next_one(newsroom, store):
 
 def test_a_dry_run_prints_the_plan_and_changes_nothing(newsroom, store):
     ok(make(newsroom, "publish", SITEURL=SITEURL))
-    store["client"].put_object(Bucket=store["bucket"], Key="site/old-page/index.html", Body=b"old")
-    dry = ok(make(newsroom, "deploy", SITEURL=SITEURL, DRY_RUN="1", **store["env"]))
+    store["client"].put_object(Bucket=store["bucket"], Key="site/old-page/index.html", Body=b"old",
+                               Metadata=OUR_MARKS)  # left by an earlier deploy
+    dry = ok(make(newsroom, "deploy", SITEURL=SITEURL, DRY_RUN="1", CONFIRM_DELETIONS="1", **store["env"]))
     local = site_md5s(newsroom / "output")
     assert named(dry, "would upload ") == set(local)
     assert "would delete old-page/index.html" in dry.stdout
@@ -228,3 +244,256 @@ def test_bad_settings_get_one_line_and_no_traceback(tmp_path, store, settings, m
     assert done.returncode == 2
     assert message in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+# ---- a deploy that never destroys by accident --------------------------------------------
+
+def small_site(output: Path, stories: int, pages: int = 40) -> Path:
+    """A built site in miniature: a home page, `stories` story pages and `pages` listing pages."""
+    write = {"index.html": "<!doctype html><title>home</title>"}
+    write |= {f"2025/03/{day:02d}/story-{day}/index.html": f"<title>story {day}</title>"
+              for day in range(1, stories + 1)}
+    write |= {f"tag/topic-{number}/index.html": f"<title>topic {number}</title>" for number in range(pages)}
+    for name, text in write.items():
+        (output / name).parent.mkdir(parents=True, exist_ok=True)
+        (output / name).write_text(text)
+    return output
+
+
+def deploy_command(output: Path, store, *flags: str, **settings: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, **store["env"], **settings}
+    return subprocess.run([sys.executable, str(ROOT / "scripts/deploy.py"), str(output), *flags], env=env,
+                          capture_output=True, text=True)
+
+
+def client_for(store):
+    """A client of our own, so the test can listen to its requests."""
+    return boto3.client("s3", endpoint_url=store["env"]["DEPLOY_ENDPOINT"], region_name="us-east-1",
+                        aws_access_key_id="test", aws_secret_access_key="test")
+
+
+def counting(client) -> dict[str, int]:
+    """Requests the client makes, by operation."""
+    calls: dict[str, int] = {}
+
+    def count(model, **_):
+        calls[model.name] = calls.get(model.name, 0) + 1
+
+    client.meta.events.register("before-call.s3", count)
+    return calls
+
+
+def with_kms_etags(client):
+    """ETags as SSE-KMS gives them: opaque, not the MD5 of the bytes (same answer for the same object)."""
+
+    def opaque(etag: str) -> str:
+        return '"' + hashlib.sha1(b"kms" + etag.encode()).hexdigest()[:32] + '"'
+
+    def rewrite(parsed, **_):
+        for item in parsed.get("Contents", []):
+            item["ETag"] = opaque(item["ETag"])
+        if "ETag" in parsed:
+            parsed["ETag"] = opaque(parsed["ETag"])
+
+    for operation in ("ListObjectsV2", "PutObject", "HeadObject"):
+        client.meta.events.register(f"after-call.s3.{operation}", rewrite)
+    return client
+
+
+def test_a_deploy_that_would_delete_more_than_a_tenth_of_the_site_stops_before_sending_anything(newsroom, store):
+    ok(make(newsroom, "deploy", SITEURL=SITEURL, **store["env"]))
+    before = bucket_etags(store)
+    articles = sorted((newsroom / "content/articles").glob("2025-0[23]-*.md"))
+    assert len(articles) >= 20
+    for post in articles[:20]:  # an editor's slip: twenty stories deleted by mistake
+        post.unlink()
+    shutil.copy(DUMPS / "no_photo.txt", newsroom / "content/raw/no_photo.txt")  # and one new story
+
+    stopped = make(newsroom, "deploy", SITEURL=SITEURL, **store["env"])
+    assert stopped.returncode != 0
+    line = next(line for line in stopped.stderr.splitlines() if line.startswith("error: deploy:"))
+    assert re.search(r"would delete (\d+) of (\d+) objects \((\d+\.\d)%\)", line), line
+    count, total, share = re.search(r"would delete (\d+) of (\d+) objects \((\d+\.\d)%\)", line).groups()
+    assert int(total) == len(before) and float(share) > 10 and "CONFIRM_DELETIONS=1" in line
+    assert "Traceback" not in stopped.stderr and uploaded(stopped) == set() and deleted(stopped) == set()
+    assert bucket_etags(store) == before  # nothing sent, nothing deleted
+
+    confirmed = ok(make(newsroom, "deploy", SITEURL=SITEURL, CONFIRM_DELETIONS="1", **store["env"]))
+    assert len(deleted(confirmed)) == int(count)
+    assert "2025/03/03/kenya-and-ethiopia-sign-border-water-deal/index.html" in bucket_etags(store)
+
+
+def test_a_site_of_under_ten_stories_stops_for_any_deletion(tmp_path, store):
+    output = small_site(tmp_path / "output", stories=3)
+    assert deploy_command(output, store).returncode == 0
+    before = bucket_etags(store)
+    (output / "tag/topic-0/index.html").unlink()  # 1 object of 44: a small share, but a small site
+    (output / "new/index.html").parent.mkdir()
+    (output / "new/index.html").write_text("<title>new</title>")
+
+    stopped = deploy_command(output, store)
+    assert stopped.returncode == 2
+    assert stopped.stderr.strip().splitlines() == [
+        f"error: deploy: s3://{store['bucket']}/site/: would delete 1 of 44 objects (2.3%) while the site has 3 "
+        f"stories (under 10); nothing uploaded or deleted. Check {output}/, or confirm with "
+        f"`make deploy CONFIRM_DELETIONS=1` (deploy.py --allow-deletions)"]
+    assert bucket_etags(store) == before
+    assert deploy_command(output, store, "--allow-deletions").returncode == 0
+    assert "tag/topic-0/index.html" not in bucket_etags(store) and "new/index.html" in bucket_etags(store)
+
+
+def test_the_share_is_settable(tmp_path, store):
+    output = small_site(tmp_path / "output", stories=12, pages=8)  # 21 objects
+    assert deploy_command(output, store).returncode == 0
+    for number in range(3):  # 3 of 21: 14.3%
+        (output / f"tag/topic-{number}/index.html").unlink()
+    assert "more than 10%" in deploy_command(output, store).stderr
+    assert deploy_command(output, store, "--max-delete-share", "15").returncode == 0
+    assert len(bucket_etags(store)) == 18
+
+
+def test_a_bucket_root_keeps_what_this_site_did_not_put_there(tmp_path, store):
+    client, bucket = store["client"], store["bucket"]
+    others = {"backups/2025-03-01.sql": b"-- the newsroom's database", "index-old.html": b"an old home page",
+              "blog/index.html": b"<title>another site</title>"}
+    for key, body in others.items():
+        client.put_object(Bucket=bucket, Key=key, Body=body)
+    other_site = small_site(tmp_path / "blog", stories=12, pages=0)  # a second site deployed under blog/
+    assert deploy_command(other_site, store, DEPLOY_URL=f"s3://{bucket}/blog").returncode == 0
+    blog = bucket_etags(store, "blog/")
+
+    output = small_site(tmp_path / "output", stories=12, pages=2)
+    root = {"DEPLOY_URL": f"s3://{bucket}"}
+    first = deploy_command(output, store, **root)
+    assert first.returncode == 0, first.stderr
+    (output / "tag/topic-0/index.html").unlink()  # 1 of the site's 15 objects: under the limit
+    again = deploy_command(output, store, **root)
+    assert again.returncode == 0, again.stderr
+
+    assert deleted(again) == {"tag/topic-0/index.html"}
+    assert bucket_etags(store, "blog/") == blog
+    for key, body in others.items():
+        if not key.startswith("blog/"):
+            assert client.get_object(Bucket=bucket, Key=key)["Body"].read() == body
+
+
+def test_retired_hashed_assets_and_search_files_outlive_the_pages_cache_then_go(tmp_path, store):
+    client = client_for(store)
+    target = deploy.Target(store["bucket"], "site/")
+    output = small_site(tmp_path / "output", stories=12, pages=0)
+    old_assets = {"theme/css/site.0123456789.css": "body{}", "images/kenya-talks-0123456789-480.webp": "webp",
+                  "pagefind/2025/fragment/en_1a2b3c4.pf_fragment": "old fragment",
+                  "pagefind/2024/pagefind-entry.json": "{}"}  # a whole bundle gone
+    for name, text in old_assets.items():
+        (output / name).parent.mkdir(parents=True, exist_ok=True)
+        (output / name).write_text(text)
+    start = 1_000_000.0
+    assert deploy.deploy(output, target, client, say=lambda line: None, clock=lambda: start) == 0
+
+    for name in old_assets:
+        (output / name).unlink()
+    (output / "theme/css/site.abcdef0123.css").write_text("body{color:black}")  # the new edition's
+    (output / "pagefind/2025/fragment/en_5d6e7f8.pf_fragment").write_text("new fragment")
+
+    def deploy_at(moment: float) -> set[str]:
+        assert deploy.deploy(output, target, client, say=lambda line: None, clock=lambda: moment) == 0
+        return set(bucket_etags(store))
+
+    assert set(old_assets) <= deploy_at(start + 60)  # first deploy without them: kept
+    assert set(old_assets) <= deploy_at(start + 60 + deploy.GRACE_SECONDS - 1)  # within the grace period
+    after = deploy_at(start + 60 + deploy.GRACE_SECONDS)
+    assert not set(old_assets) & after  # past it: gone
+    assert {"theme/css/site.abcdef0123.css", "pagefind/2025/fragment/en_5d6e7f8.pf_fragment"} <= after
+
+
+def test_the_grace_period_outlasts_the_pages_cache_life(tmp_path, store):
+    page_life = int(re.search(r"max-age=(\d+)", deploy.cache_control("2025/03/03/a-story/index.html")).group(1))
+    assert deploy.GRACE_SECONDS >= page_life
+    output = small_site(tmp_path / "output", stories=1, pages=0)
+    short = deploy_command(output, store, "--grace", str(page_life - 1))
+    assert short.returncode == 2 and "shorter than the pages' cache life" in short.stderr
+    assert bucket_etags(store) == {}
+
+
+def test_a_store_whose_etags_are_not_md5s_gets_nothing_sent_twice_nor_asked_per_object(tmp_path, store):
+    client = with_kms_etags(client_for(store))
+    calls = counting(client)
+    target = deploy.Target(store["bucket"], "site/")
+    output = small_site(tmp_path / "output", stories=12, pages=300)
+    assert deploy.deploy(output, target, client, say=lambda line: None) == 0
+    sent_first = calls.get("PutObject")
+    calls.clear()
+    lines = []
+    assert deploy.deploy(output, target, client, say=lines.append) == 0
+    assert lines == [f"deploy: {target}: 0 uploaded, 0 deleted, 0 kept for the grace period, 313 unchanged, "
+                     f"0 not ours left alone"]
+    assert calls == {"ListObjectsV2": 1, "GetObject": 1}  # one listing and the manifest: no HEAD, no PUT
+    assert sent_first == 313 + 1  # the first deploy: the site, then the manifest
+
+
+def test_a_lost_manifest_costs_one_question_per_object_not_an_upload(tmp_path, store):
+    client = with_kms_etags(client_for(store))
+    target = deploy.Target(store["bucket"], "site/")
+    output = small_site(tmp_path / "output", stories=12, pages=5)
+    assert deploy.deploy(output, target, client, say=lambda line: None) == 0
+    client.delete_object(Bucket=store["bucket"], Key=f"site/{MANIFEST}")
+    calls = counting(client)
+    lines = []
+    assert deploy.deploy(output, target, client, say=lines.append) == 0
+    assert lines[-1].startswith(f"deploy: {target}: 0 uploaded")
+    assert calls.get("HeadObject") == 18 and calls.get("PutObject") == 1  # 18 questions, then the manifest
+
+
+def test_an_object_without_our_hash_is_sent_once(tmp_path, store):
+    output = small_site(tmp_path / "output", stories=12, pages=0)
+    page = (output / "index.html").read_bytes()
+    store["client"].put_object(Bucket=store["bucket"], Key="site/index.html", Body=page)  # same bytes, no marks
+    first = deploy_command(output, store)
+    assert "upload index.html" in first.stdout.splitlines()
+    marks = store["client"].head_object(Bucket=store["bucket"], Key="site/index.html")["Metadata"]
+    assert marks == {"newsroom-sha256": hashlib.sha256(page).hexdigest(), "newsroom-prefix": "/site/"}
+    assert "upload index.html" not in deploy_command(output, store).stdout.splitlines()
+
+
+# ---- the workflow: credentials for the upload alone, no pickle from a cache ---------------
+
+WORKFLOWS = sorted((ROOT / ".github/workflows").glob("*.yml"))
+
+
+def workflow_steps():
+    """(workflow file, job, step) for every step of every workflow."""
+    for path in WORKFLOWS:
+        for job_name, job in yaml.safe_load(path.read_text())["jobs"].items():
+            for step in job.get("steps", []):
+                yield path.name, job_name, step
+
+
+def test_only_the_sync_step_sees_the_store_credentials():
+    holding = []
+    for path in WORKFLOWS:
+        workflow = yaml.safe_load(path.read_text())
+        assert "AWS" not in str(workflow.get("env", {})), path.name
+        for job_name, job in workflow["jobs"].items():
+            assert "AWS" not in str(job.get("env", {})) and "secrets." not in str(job.get("env", {})), job_name
+    for workflow, job, step in workflow_steps():
+        if "secrets." in str(step) or "AWS_" in str(step.get("env", {})):
+            holding.append((workflow, job, step))
+    assert len(holding) == 1
+    workflow, job, step = holding[0]
+    assert workflow == "deploy-object-store.yml"
+    assert step["run"].split()[:2] == [".venv/bin/python", "scripts/deploy.py"]  # the upload, nothing else
+    built = [other for name, other_job, other in workflow_steps()
+             if name == workflow and "make publish" in str(other.get("run", ""))]
+    assert len(built) == 1 and "secrets." not in str(built[0])
+
+
+def test_no_cache_restored_into_a_job_holds_a_pickle(newsroom):
+    ok(make(newsroom, "publish", SITEURL=SITEURL))  # what a build leaves in output/ and cache/
+    restored = [line.strip() for _, _, step in workflow_steps() if str(step.get("uses", "")).startswith("actions/cache")
+                for line in step["with"]["path"].splitlines() if line.strip()]
+    assert restored
+    files = [path for line in restored for found in newsroom.glob(line)
+             for path in ([found] if found.is_file() else found.rglob("*")) if path.is_file()]
+    assert any(path.name == "index.html" for path in files)  # the site is restored: the test looks at real files
+    pickles = [str(path.relative_to(newsroom)) for path in files if path.read_bytes()[:1] == b"\x80"]
+    assert pickles == []
