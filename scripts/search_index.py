@@ -16,8 +16,14 @@ time), or Pagefind or its settings did; what each bundle was made from is
 kept beside the caches (--state), not in the site, which stays the same
 byte for byte from one clean build to the next. Each is written into a fresh
 folder and swapped in whole, because Pagefind never deletes old fragments:
-a removed story's text would stay findable. A kill while indexing leaves
-every bundle either old or new, and the next build finishes the job.
+a removed story's text would stay findable. The swap renames the live bundle
+aside, renames the new one in, and only then deletes the old one. A kill
+while indexing leaves every bundle either old or new (or missing, between
+the two renames), and the next build finishes the job.
+
+Only published stories are searched: a draft or hidden story's page has no
+`data-pagefind-body`, so Pagefind leaves it out, and a bundle with no other
+page is not indexed at all (Pagefind would take every page of such a run).
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ LISTING = "bundles.json"  # in the site: the bundles, for the search page
 DEFAULT_STATE = Path("cache/search-index.json")  # beside the caches: what each bundle was made from
 # ARTICLE_SAVE_AS in pelican.conf.py: YYYY/MM/DD/<slug>/index.html
 STORY_PAGE = re.compile(r"(\d{4})/(\d\d)/\d\d/[^/]+/index\.html")
+SEARCH_BODY = b"data-pagefind-body"  # the part of a page Pagefind indexes; a page without it is left out
 SETTINGS_FILE = Path("pagefind.yml")
 # Pagefind peaks at about 90 MB per 1,000 story pages (889 MB for 10,000).
 YEAR_BUNDLE_MAX = 12_000  # read by Pagefind from the folder it runs in
@@ -134,6 +141,26 @@ def save_listing(folder: Path, months_of: dict[str, list[str]], primary: str | N
     write_whole(folder / LISTING, json.dumps(listing, indent=1) + "\n")
 
 
+def opts_in(page: Path) -> bool:
+    """Whether a page asks to be searched (only a published story does: theme/templates/article.html).
+
+    Pagefind indexes every page of a run when none of them carries the
+    attribute, so a bundle whose pages are all drafts or hidden stories must
+    not run at all."""
+    return SEARCH_BODY in page.read_bytes()
+
+
+def swap_in(fresh: Path, live: Path) -> None:
+    """Rename the live bundle aside, rename the fresh one in, then delete the old:
+    the live bundle is never deleted before its successor is in place."""
+    aside = live.with_name(f".{live.name}.old")
+    shutil.rmtree(aside, ignore_errors=True)
+    if live.exists():
+        live.rename(aside)
+    fresh.rename(live)
+    shutil.rmtree(aside, ignore_errors=True)
+
+
 def index_bundle(output: Path, folder: Path, name: str, months: list[str]) -> int:
     """Index one bundle into a fresh folder, then swap it in whole."""
     fresh, live = folder / f".{name}.next", folder / name
@@ -145,8 +172,7 @@ def index_bundle(output: Path, folder: Path, name: str, months: list[str]) -> in
         return done.returncode
     for unused in UNUSED_FILES:  # Pagefind's own search interfaces: search.js is ours
         (fresh / unused).unlink(missing_ok=True)
-    shutil.rmtree(live, ignore_errors=True)
-    fresh.rename(live)
+    swap_in(fresh, live)
     return 0
 
 
@@ -176,7 +202,11 @@ def index_site(output: Path, state_path: Path = DEFAULT_STATE, workers: int | No
               for name in months_of}
     stale = [name for name, entry in wanted.items()
              if known.get(name) != entry or not (folder / name / "pagefind-entry.json").is_file()]
-    primary = bundle_of_month[max(bundle_of_month)] if bundle_of_month else None  # the newest month's
+    # A bundle of drafts' and hidden stories' pages alone is not indexed (nor listed): read until one opts in.
+    unsearched = {name for name in stale if not any(opts_in(output / page) for page in pages_of[name])}
+    stale = [name for name in stale if name not in unsearched]
+    searched = [name for name in months_of if name not in unsearched]
+    primary = max(searched, key=lambda name: months_of[name][-1], default=None)  # the newest month's
     done = {name: entry for name, entry in known.items() if name in wanted and name not in stale}
     failed = []
     workers = workers or max(1, min(2, len(os.sched_getaffinity(0))))

@@ -339,8 +339,80 @@ def test_the_search_page_without_javascript_says_so_and_links_the_archives(brows
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(site_url + "/search/?q=talks")
-    notice = page.locator("noscript").first
-    assert "needs JavaScript" in page.content()
-    assert notice is not None
+    notice = page.locator("noscript p")  # Playwright's text and role locators skip <noscript>
+    assert notice.is_visible()
+    assert "Search runs in your browser and needs JavaScript" in notice.inner_text()
+    archives = notice.locator("a[href='/archives/']")
+    assert archives.is_visible() and archives.inner_text() == "archives"
     assert page.locator("form.search-form").get_attribute("method") == "get"
     context.close()
+
+
+# ---- A search that is slow, or fails, still ends well (issue 20, item 15) --------
+
+def result_urls(page) -> list[str]:
+    return page.evaluate("() => [...document.querySelectorAll('.search-result h2 a')].map(a => a.getAttribute('href'))")
+
+
+def first_page_of(browser, site_url, query: str) -> list[str]:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site_url + "/search/?q=" + query)
+    results_of(page)
+    urls = result_urls(page)
+    context.close()
+    return urls
+
+
+def search_again(page, words: str) -> None:
+    page.fill("#search-q", words)
+    page.keyboard.press("Enter")
+
+
+def test_more_results_pressed_while_a_search_loads_shows_no_result_twice(page, site_url, browser):
+    expected = first_page_of(browser, site_url, "minister")
+    page.goto(site_url + "/search/?q=talks")
+    results_of(page)
+    assert page.locator("#search-more").is_visible()  # the first search has more than a page
+    held = []  # the new search's result texts, held back until More is pressed
+
+    def hold(route):
+        if held is None:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/fragment/**", hold)
+    with page.expect_request(lambda request: "/fragment/" in request.url):
+        search_again(page, "minister")
+    page.evaluate("document.getElementById('search-more').click()")  # pressed while the results load
+    held, release = None, held
+    for route in release:
+        route.continue_()
+    results_of(page)
+    page.locator(".search-result").nth(len(expected) - 1).wait_for()
+    shown = result_urls(page)
+    assert len(shown) == len(set(shown))
+    assert shown == expected
+
+
+def test_more_results_pressed_twice_adds_each_page_once(page, site_url):
+    page.goto(site_url + "/search/?q=talks")
+    count = int(results_of(page) and page.locator("#search-status").inner_text().split()[0])
+    page.evaluate("(() => { const more = document.getElementById('search-more'); more.click(); more.click(); })()")
+    page.locator(".search-result").nth(min(count, 20) - 1).wait_for()
+    shown = result_urls(page)
+    assert len(shown) == len(set(shown)) == min(count, 20)
+
+
+def test_a_later_search_that_fails_ends_in_a_one_line_error_not_searching(page, site_url):
+    page.goto(site_url + "/search/?q=talks")
+    results_of(page)
+    page.route("**/fragment/**", lambda route: route.abort())
+    search_again(page, "glacier")
+    status = page.locator("#search-status")
+    status.filter(has_not_text="Searching").wait_for(timeout=15000)
+    message = status.inner_text()
+    assert "could not" in message and "\n" not in message
+    assert page.locator(".search-result").count() == 0  # the last search's results are gone
+    assert not page.locator("#search-more").is_visible()

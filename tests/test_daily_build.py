@@ -5,12 +5,14 @@ Each test runs the real `make html` on a scratch copy of the project.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 from conftest import DUMPS
 from project import make, ok, project_copy
+from sitecompare import differing_files
 
 pytestmark = pytest.mark.site
 UP_TO_DATE = "output/ is up to date"
@@ -59,13 +61,25 @@ def test_a_new_dump_is_converted_and_built_and_the_rest_skipped(built):
     assert UP_TO_DATE in ok(make(built, "html")).stdout
 
 
-def test_a_site_deleted_or_cut_short_is_built_again(built):
+def tear(page: Path) -> None:
+    """A write cut short by a kill: the second half of the page lost, its size and time
+    as before (so only the journal can tell)."""
+    stat, data = page.stat(), page.read_bytes()
+    page.write_bytes(data[: len(data) // 2].ljust(len(data), b" "))
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def test_a_site_deleted_or_cut_short_is_built_again_as_a_clean_build_would(built, tmp_path_factory):
     shutil.rmtree(built / "output")
     ok(make(built, "html"))
     assert (built / "output/index.html").is_file()
+    tear(built / "output/index.html")
     (built / "cache/html/newsroom-pages.journal").write_text("index.html\n")  # a build killed mid-write
     again = ok(make(built, "html"))
     assert UP_TO_DATE not in again.stdout
+    rebuilt = shutil.copytree(built / "output", tmp_path_factory.mktemp("rebuilt") / "output")
+    ok(make(built, "clean", "html"))  # the same sources, built from nothing
+    assert differing_files(rebuilt, built / "output") == []
 
 
 def test_a_bad_post_is_reported_on_every_make_html_until_fixed(built):

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import filecmp
-import gzip
 import json
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,6 +10,7 @@ from pathlib import Path
 import feedparser
 import pytest
 from conftest import convert_corpus, require_tool
+from sitecompare import differing_files, entries
 
 pytestmark = pytest.mark.site
 
@@ -81,47 +79,23 @@ def build_clean(tmp: Path) -> Path:
     return output
 
 
-# Pagefind writes its filter and page-list files in hash-map order, which changes from
-# one run to the next (and so do their content-hashed names): the same entries, shuffled.
-SHUFFLED = re.compile(r".*\.(pf_filter|pf_meta)")
-
-
-def search_bundle_contents(bundle: Path) -> dict:
-    """A search bundle as a reader's search sees it: every file exactly, except the
-    shuffled ones, compared as their sorted bytes, and the entry without their hashes."""
-    contents = {}
-    shuffled_names = [path.stem.encode() for path in bundle.glob("filter/*.pf_filter")]
-    for path in sorted(bundle.rglob("*")):
-        if not path.is_file():
-            continue
-        name = path.relative_to(bundle).as_posix()
-        if SHUFFLED.fullmatch(path.name):
-            data = gzip.decompress(path.read_bytes())
-            for shuffled in shuffled_names:  # the page list names the filter files
-                data = data.replace(shuffled, b"")
-            contents.setdefault(path.parent.name + path.suffix, []).append(bytes(sorted(data)))
-        elif path.name == "pagefind-entry.json":
-            contents[name] = re.sub(r'"hash":"[^"]*"', "", path.read_text())
-        else:
-            contents[name] = path.read_bytes()
-    return {key: sorted(value) if isinstance(value, list) else value for key, value in contents.items()}
-
-
-def differing_files(left: Path, right: Path) -> list[str]:
-    if left.parent.name == "pagefind" and right.parent.name == "pagefind" and left.name == right.name:
-        return [] if search_bundle_contents(left) == search_bundle_contents(right) else ["(search bundle)"]
-    comparison = filecmp.dircmp(left, right)
-    found = [*comparison.left_only, *comparison.right_only]
-    _, mismatch, errors = filecmp.cmpfiles(left, right, comparison.common_files, shallow=False)
-    found += mismatch + errors
-    for sub in comparison.common_dirs:
-        found += [f"{sub}/{name}" for name in differing_files(left / sub, right / sub)]
-    return found
+@pytest.mark.parametrize("folder", ["tags", "tag/kenya", "RCS", "CVS", "__pycache__", ".git", "feeds/tag"])
+def test_the_site_comparison_sees_a_changed_file_in_any_folder_even_one_named_tags(tmp_path, folder):
+    """filecmp.dircmp, which this comparison replaced, skips folders named tags, RCS, CVS... by default."""
+    for side, text in (("one", "Kenya"), ("two", "Kenya, Chad")):
+        page = tmp_path / side / folder / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(f"<h1>Topics</h1><p>{text}</p>", encoding="utf-8")
+        (tmp_path / side / "index.html").write_text("<h1>Front</h1>", encoding="utf-8")
+    assert differing_files(tmp_path / "one", tmp_path / "two") == [f"{folder}/index.html"]
+    (tmp_path / "two" / folder / "extra.html").write_text("new", encoding="utf-8")
+    assert differing_files(tmp_path / "one", tmp_path / "two") == [f"{folder}/extra.html", f"{folder}/index.html"]
 
 
 def test_two_clean_builds_are_identical_pages_byte_for_byte_and_search_entry_for_entry(tmp_path, capsys):
     first = build_clean(tmp_path / "one")
     second = build_clean(tmp_path / "two")
     assert (first / "pagefind").is_dir()
-    assert sum(1 for _ in first.rglob("*")) > 300
+    compared = entries(first)
+    assert len(compared) > 300 and "tags/index.html" in compared  # the topics page is compared too
     assert differing_files(first, second) == []

@@ -131,3 +131,27 @@ def test_an_index_of_an_older_build_is_replaced_and_a_lost_state_reindexes_all(t
     state.unlink()
     index_site(output, state)
     assert entry_times(output) != before
+
+
+def test_a_bundle_indexed_again_is_swapped_in_before_the_old_one_is_deleted(tmp_path, monkeypatch):
+    """Rename aside, rename in, delete: a reader's search never meets a deleted live bundle."""
+    import shutil
+
+    output, state = tmp_path / "output", tmp_path / "state.json"
+    story(output, "2024-05-20", "rail-tender", "tender")
+    index_site(output, state)
+    live = output / "pagefind" / "2024-05"
+    deleted = []
+    rmtree = shutil.rmtree
+
+    def watched(path, *args, **kwargs):
+        if Path(path).exists():
+            deleted.append((Path(path).name, (live / "pagefind-entry.json").is_file()))
+        rmtree(path, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "rmtree", watched)
+    story(output, "2024-05-21", "port-reopens", "port")
+    assert index_site(output, state) == 0
+    assert deleted == [(".2024-05.old", True)]  # only the old bundle, once the new one was in
+    assert listed_urls(output, "2024-05") == ["/2024/05/20/rail-tender/", "/2024/05/21/port-reopens/"]
+    assert sorted(path.name for path in (output / "pagefind").iterdir()) == ["2024-05", "bundles.json"]

@@ -1,5 +1,7 @@
 """A deterministic sitemap (pelican-sitemap stamps index pages with the build
-time, which breaks byte-identical builds)."""
+time, which breaks byte-identical builds), of published pages only: a draft
+(`Status: draft`, written under drafts/ for a preview) and a hidden post
+(`Status: hidden`, reachable by its link alone) are never listed."""
 
 from __future__ import annotations
 
@@ -11,6 +13,11 @@ from .files import write_atomically
 SITEMAP_EXCLUDE = ("404.html", "search/index.html")
 
 
+def is_published(content) -> bool:
+    """A listing (no story of its own) or a story whose Status is published."""
+    return content is None or getattr(content, "status", "published") == "published"
+
+
 class Sitemap:
     """Collects every page written, then writes sitemap.xml once at the end."""
 
@@ -18,9 +25,9 @@ class Sitemap:
         self.pages: dict[str, str | None] = {}
 
     def page_written(self, path, context):
-        if not path.endswith(".html"):
-            return
         obj = context.get("article") or context.get("page")
+        if not path.endswith(".html") or not is_published(obj):
+            return
         listed = context.get("articles_page")  # a listing page: its newest story (listings.py)
         shown = listed["stories"] if isinstance(listed, dict) else context.get("articles") or []
         dates = [obj] if obj else shown[:1]

@@ -93,36 +93,82 @@ function resultItem(data) {
   return item;
 }
 
+function foundText(count) {
+  return count ? `${count} ${count === 1 ? "story" : "stories"} found.` : "No story found.";
+}
+
 function main() {
-  let index = null;
-  let shown = [];
-  let run = 0;
+  let index = null; // the promise of the loaded index, shared by every search
+  let generation = 0; // each search takes the next number: work of an older search is dropped
+  let results = []; // the current search's results
+  let claimed = 0; // how many of them are on the list or on their way to it
+  let loading = false; // a page of results is on its way: "More results" waits for it
+
+  // Claims the next page before waiting for it, and only one page is on its way
+  // at a time, so a press of "More results" meanwhile never shows a result twice.
+  async function addPage(mine, first) {
+    const page = results.slice(claimed, claimed + PAGE_SIZE);
+    claimed += page.length;
+    loading = true;
+    more.disabled = true;
+    try {
+      const items = await Promise.all(page.map(async (result) => resultItem(await result.data())));
+      if (mine !== generation) return;
+      if (first) list.replaceChildren(...items);
+      else list.append(...items);
+      more.hidden = claimed >= results.length;
+    } catch (error) {
+      if (mine === generation) claimed -= page.length; // a later press asks for the same page again
+      throw error;
+    } finally {
+      if (mine === generation) {
+        loading = false;
+        more.disabled = false;
+      }
+    }
+  }
 
   async function showMore() {
-    const next = shown.slice(list.children.length, list.children.length + PAGE_SIZE);
-    const items = await Promise.all(next.map(async (result) => resultItem(await result.data())));
-    list.append(...items);
-    more.hidden = list.children.length >= shown.length;
+    const mine = generation;
+    if (loading || claimed >= results.length) return;
+    try {
+      await addPage(mine, false);
+      if (mine === generation) status.textContent = foundText(results.length); // after a failed press
+    } catch {
+      if (mine !== generation) return;
+      status.textContent = "More results could not load. Press “More results” to try again.";
+      more.hidden = false;
+    }
   }
 
   async function search(state) {
-    const mine = ++run;
+    const mine = ++generation;
+    results = [];
+    claimed = 0;
+    loading = false;
+    more.hidden = true;
+    more.disabled = false;
     keepInAddress(state);
     if (!state.q && !state.desk && !state.year && !state.topic) {
       list.replaceChildren();
-      more.hidden = true;
       status.textContent = "";
       return;
     }
     status.textContent = "Searching…";
-    index = index || (await loadIndex());
-    const results = await find(index, state);
-    if (mine !== run) return; // a newer search has started
-    shown = results;
-    list.replaceChildren();
-    await showMore();
-    const count = results.length;
-    status.textContent = count ? `${count} ${count === 1 ? "story" : "stories"} found.` : "No story found.";
+    try {
+      index = index || loadIndex(); // a failed load stays failed: merging a bundle twice would show it twice
+      const found = await find(await index, state);
+      if (mine !== generation) return; // a newer search has started
+      results = found;
+      await addPage(mine, true);
+      if (mine !== generation) return;
+      status.textContent = foundText(found.length);
+    } catch {
+      if (mine !== generation) return;
+      list.replaceChildren();
+      more.hidden = true;
+      status.textContent = "Search could not finish. Try again, or find the story in the archives.";
+    }
   }
 
   let timer;
@@ -139,10 +185,7 @@ function main() {
 
   const state = readState();
   showState(state);
-  search(state).catch((error) => {
-    status.textContent = "Search could not load. The archives list every story.";
-    throw error;
-  });
+  search(state);
 }
 
 main();
