@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 # One lock file per group, pinned with hashes by pip-compile (requirements/*.in say
 # what each group is for). Each stamp names the hash of the files it installed.
-PIP := $(BIN)/pip install --quiet --disable-pip-version-check --require-hashes
+# --no-deps: each lock already names every package it needs, and this machine's
+# pip (23.2) refuses a locked package's extra (justext's lxml[html_clean]) as unpinned.
+PIP := $(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps
 STAMP := $(VENV)/.runtime-$(shell cat requirements/runtime.txt | sha256sum | cut -c1-12)
 TEST_STAMP := $(VENV)/.test-$(shell cat requirements/runtime.txt requirements/test.txt | sha256sum | cut -c1-12)
 BENCH_STAMP := $(VENV)/.bench-$(shell cat requirements/runtime.txt requirements/bench.txt | sha256sum | cut -c1-12)
