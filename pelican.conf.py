@@ -45,10 +45,15 @@ SEARCH_SAVE_AS = "search/index.html"
 SEARCH_URL = "search/"
 NOTFOUND_SAVE_AS = "404.html"
 ROBOTS_SAVE_AS = "robots.txt"
-# One language: stories are never translations of each other, even when two
-# days carry the same headline (and slug). Grouping them is quadratic, too.
-ARTICLE_TRANSLATION_ID = None
+# A translation is a story with the same slug on the same day, in another
+# `Lang` (Pelican's Translation header works too): it lives beside its original,
+# at <original's address>/<lang>/ (plugins/newsroom/translations.py). Two days
+# carrying the same headline (and slug) are two stories, not translations.
+ARTICLE_TRANSLATION_ID = ("slug", "date.year", "date.month", "date.day")
 PAGE_TRANSLATION_ID = None
+# reST posts may not read files or pass raw HTML (the site's reader enforces
+# these whatever is set here: plugins/newsroom/reader/site_reader.py).
+DOCUTILS_SETTINGS = {"file_insertion_enabled": False, "raw_enabled": False}
 
 
 # ARTICLE_ORDER_BY is set by the newsroom plugin (plugins/newsroom/ordering.py):
@@ -70,14 +75,15 @@ DEFAULT_CATEGORY = tomllib.loads((_DATA / "desks.toml").read_text(encoding="utf-
 # The kinds of tags and their labels: the same table the converter writes by.
 TAG_KINDS = tomllib.loads((_DATA / "tag_kinds.toml").read_text(encoding="utf-8"))
 
-# Posts carry an explicit Slug and Date; nothing is derived from file names
-# (parsing a date out of 10,000 file names costs a second on every build).
+# A post's Date may come from its file name (`2024-05-01-some-title.md`), as
+# Pelican documents; a Date in the header wins. The site's reader reads a plain
+# YYYY-MM-DD without dateutil, so 10,000 file names cost milliseconds.
 SLUGIFY_SOURCE = "title"
-FILENAME_METADATA = ""
+FILENAME_METADATA = r"(?P<date>\d{4}-\d{2}-\d{2}).*"
 ARTICLE_URL = "{date:%Y}/{date:%m}/{date:%d}/{slug}/"
 ARTICLE_SAVE_AS = "{date:%Y}/{date:%m}/{date:%d}/{slug}/index.html"
-# A story in another language (its `Lang`) lives at the same kind of address:
-# the digest has no translations, only stories written in several languages.
+# A story in another language (its `Lang`) lives at the same kind of address;
+# a translation of another story lives beside it (see ARTICLE_TRANSLATION_ID).
 ARTICLE_LANG_URL = ARTICLE_URL
 ARTICLE_LANG_SAVE_AS = ARTICLE_SAVE_AS
 PAGE_URL = "{slug}/"

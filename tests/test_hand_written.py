@@ -6,6 +6,7 @@ import logging
 import re
 import tomllib
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import feedparser
 import pytest
@@ -76,8 +77,18 @@ NUMBER = re.compile(r"\d+(\.\d+)?")
 RISKY_URL = re.compile(r"^\s*(javascript|vbscript|data):", re.IGNORECASE)
 
 
-def assert_inert(html: str, where: str) -> None:
-    """No element, handler, refresh or URL in `html` that came from a post's text."""
+def is_own_script(src: str, site: Path | None) -> bool:
+    """A script the site itself serves: a path on this site (not `//host/...`), naming a
+    file the build wrote when the site is given. Anything else runs someone else's code."""
+    path = src.replace("\\", "/")
+    if not path.startswith("/") or path.startswith("//") or ":" in path.split("/", 2)[1]:
+        return False
+    return site is None or (site / path.lstrip("/").split("?", 1)[0]).is_file()
+
+
+def assert_inert(html: str, where: str, site: Path | None = None) -> None:
+    """No element, handler, refresh or URL in `html` that came from a post's text.
+    `site`: the output folder, where the theme's own scripts must be."""
     soup = BeautifulSoup(html, "html.parser")
     for chart in soup.select("svg.coverage-bars"):  # the theme's own chart: bars of numbers, nothing else
         assert all(bar.name == "rect" and all(NUMBER.fullmatch(v) for k, v in bar.attrs.items())
@@ -89,11 +100,15 @@ def assert_inert(html: str, where: str) -> None:
     for element in soup.find_all(True):
         assert element.name not in ("iframe", "svg", "object", "embed", "form"), (where, element)
         if element.name == "script":
-            assert element.get("type") == "application/ld+json" or element.get("src"), (where, element)
+            if element.get("src") is None:
+                assert element.get("type") == "application/ld+json", (where, element)
+            else:
+                assert is_own_script(element["src"], site), (where, element)
         if element.name == "meta":
             assert element.get("http-equiv", "").lower() != "refresh", (where, element)
         if element.name == "img":
             assert "x" != element.get("src"), (where, element)
+            assert not urlsplit(element.get("src", "").replace("\\", "/")).netloc, (where, element)  # no hot-link
         for attribute, value in element.attrs.items():
             assert not attribute.lower().startswith("on"), (where, element)
             if attribute in ("href", "src", "action", "content") and value != THEME_EMPTY_ICON:
@@ -112,7 +127,7 @@ def test_hostile_hand_written_values_reach_no_page_or_feed_as_markup(hostile_sit
     assert len(pages) > 20
     for page in pages:
         if "pagefind" not in page.parts:
-            assert_inert(page.read_text(encoding="utf-8"), str(page))
+            assert_inert(page.read_text(encoding="utf-8"), str(page), hostile_site)
     for feed in sorted(hostile_site.glob("feeds/**/*.xml")):
         parsed = feedparser.parse(feed.read_bytes())
         assert not parsed.bozo, feed
@@ -150,3 +165,18 @@ def test_tags_and_desks_without_letters_never_make_an_empty_address(hostile_site
     assert (hostile_site / "tag/alert4/index.html").is_file()
     soup = BeautifulSoup((hostile_site / "tag/alert4/index.html").read_text(), "html.parser")
     assert soup.h1.get_text() == "<script>alert(4)</script>"
+
+
+@pytest.mark.parametrize("planted", [
+    '<script src="https://evil.example/x.js"></script>',
+    '<script src="//evil.example/x.js"></script>',
+    '<script src="/theme/js/not-built.js"></script>',
+    '<script>alert(1)</script>',
+    '<img src="https://elsewhere.example/tracker.png" alt="">',
+])
+def test_the_inertness_check_fails_on_a_script_or_image_from_elsewhere(hostile_site, planted):
+    """The check above must be able to fail: a page with a planted script or remote image fails it."""
+    page = next(hostile_site.glob("20*/*/*/hostilebyhand/index.html")).read_text(encoding="utf-8")
+    assert_inert(page, "as built", hostile_site)
+    with pytest.raises(AssertionError):
+        assert_inert(page.replace("</body>", planted + "</body>"), "planted", hostile_site)

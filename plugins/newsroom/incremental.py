@@ -260,13 +260,16 @@ class IncrementalWriter(Writer):
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
                    template_name=None, override_output=False, url=None, **kwargs):
-        if not name or relative_urls or override_output:
+        # A story at an address of its own (a translation, translations.py; a
+        # Save_as header) is written with override_output, and is still one page.
+        one_story = bool({"article", "page"} & set(kwargs))
+        if not name or relative_urls or (override_output and not one_story):
             return super().write_file(name, template, context, relative_urls, paginated,
                                       template_name, override_output, url, **kwargs)
         listed = paginated if paginated is not None else \
             {key: value for key, value in kwargs.items() if key in LISTED}
-        if not (listed and template_name in self.settings["PAGINATED_TEMPLATES"]):
-            return self._write_page(name, template, context, template_name, kwargs)
+        if one_story or not (listed and template_name in self.settings["PAGINATED_TEMPLATES"]):
+            return self._write_page(name, template, context, template_name, kwargs, override_output)
         # A listing: its pages counted from the oldest (listings.py), each fingerprinted alone.
         stories = listed.get("articles", next(iter(listed.values())))
         shown = {key: value for key, value in kwargs.items() if key not in LISTED}
@@ -277,7 +280,7 @@ class IncrementalWriter(Writer):
             self._write_page(page["save_as"], template, context, template_name,
                              {**shown, "listing": stories if page["first"] else None, "articles_page": page})
 
-    def _write_page(self, name, template, context, template_name, kwargs) -> None:
+    def _write_page(self, name, template, context, template_name, kwargs, override_output=False) -> None:
         key = self.page_key(name, template, context, template_name, kwargs)
         entry = self.previous.get(name)
         if self._still_there(entry, key):
@@ -294,7 +297,8 @@ class IncrementalWriter(Writer):
 
         signals.content_written.connect(record)
         try:
-            super().write_file(name, template, context, template_name=template_name, **kwargs)
+            super().write_file(name, template, context, template_name=template_name,
+                               override_output=override_output, **kwargs)
         finally:
             signals.content_written.disconnect(record)
         self._record(name, key, written)

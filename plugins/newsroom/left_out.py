@@ -23,12 +23,42 @@ def report(where: str, error: Exception) -> BadPost:
     return error if isinstance(error, BadPost) else BadPost(str(error))
 
 
+# Pelican's own lines for a post it drops after reading it, and what each means
+# in one line of ours. Its "Skipping" line names the absolute path and the
+# attribute, and is not followed by "Could not process": uncounted, the build
+# would end with 0.
+_PELICAN_DROPS = {
+    "Skipping %s: could not find information about '%s'": lambda prop: (
+        "no Date, in its header or its file name (YYYY-MM-DD-title.md)" if prop == "date"
+        else f"no {prop.capitalize()}"),
+    "Skipping %s: file %r would be written outside output path": lambda save_as: (
+        f"its address {save_as!r} is outside the site"),
+    "Unknown status '%s' for file %s, skipping it. (Not in %s)": lambda status: f"Status {status!r} is unknown",
+}
+_PATH: list[str] = [""]  # the content folder of this build, for the lines' relative paths
+
+
+def _relative(path) -> str:
+    path = str(path)
+    return os.path.relpath(path, _PATH[0]) if os.path.isabs(path) and _PATH[0] else path
+
+
 class LeftOutFilter(logging.Filter):
     """Pelican logs "Could not process PATH" with no reason: the reader has
     already said why in one line. Any other post Pelican gives up on is
-    counted as left out, so the build still ends non-zero."""
+    counted as left out, with one line of ours instead of Pelican's, so the
+    build still ends non-zero."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg in _PELICAN_DROPS and record.args:
+            args = tuple(record.args)
+            post, detail = (args[1], args[0]) if record.msg.startswith("Unknown status") else (args[0], args[1])
+            where = _relative(post)
+            if where in LEFT_OUT:
+                return False
+            LEFT_OUT[where] = _PELICAN_DROPS[record.msg](detail)
+            record.msg, record.args = "%s: %s; left out of the site", (where, LEFT_OUT[where])
+            return True
         if record.msg != "Could not process %s" or not record.args:
             return True
         where = str(record.args[0])
@@ -62,27 +92,39 @@ _LEFT_OUT_FILTER = LeftOutFilter()
 
 def start_build(pelican_object) -> None:
     LEFT_OUT.clear()
+    _PATH[0] = os.path.abspath(pelican_object.settings["PATH"])
     logging.getLogger("pelican.generators").addFilter(_LEFT_OUT_FILTER)
+    logging.getLogger("pelican.contents").addFilter(_LEFT_OUT_FILTER)
     logging.getLogger("pelican").addFilter(_QUIET_LEFT_OUT)
+
+
+# Every list of the articles generator whose stories get a page of their own.
+WRITTEN_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
+                 "drafts_translations")
 
 
 def leave_out_clashes(generator) -> None:
     """Two posts at one address would stop Pelican before it writes a page:
-    the first (by file name) keeps it, the other is left out with one line."""
+    the first (originals before translations, then by file name) keeps it,
+    the other is left out with one line."""
     owner: dict[str, object] = {}
-    kept = []
-    for article in sorted(generator.articles, key=lambda article: article.source_path):
-        first = owner.setdefault(article.save_as, article)
-        if first is article:
-            kept.append(article)
-            continue
-        where = os.path.relpath(article.source_path, generator.path)
-        LEFT_OUT[where] = "same address as another post"
-        log.error("%s: same address (%s) as %s; give it another Slug or Date; left out of the site",
-                  where, article.url, os.path.relpath(first.source_path, generator.path))
-    if len(kept) != len(generator.articles):
-        keep = set(map(id, kept))
-        generator.articles = [article for article in generator.articles if id(article) in keep]
+    dropped: set[int] = set()
+    for name in WRITTEN_LISTS:
+        for article in sorted(getattr(generator, name, []), key=lambda article: article.source_path):
+            first = owner.setdefault(article.save_as, article)
+            if first is article:
+                continue
+            dropped.add(id(article))
+            where = os.path.relpath(article.source_path, generator.path)
+            LEFT_OUT[where] = "same address as another post"
+            log.error("%s: same address (%s) as %s; give it another Slug or Date; left out of the site",
+                      where, article.url, os.path.relpath(first.source_path, generator.path))
+    if dropped:
+        for name in WRITTEN_LISTS:
+            kept = [article for article in getattr(generator, name, []) if id(article) not in dropped]
+            setattr(generator, name, kept)
+            for article in kept:
+                article.translations = [other for other in article.translations if id(other) not in dropped]
 
 
 def end_build(pelican_object) -> None:

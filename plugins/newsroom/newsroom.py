@@ -7,6 +7,8 @@ One module per job; `register()` only wires them to Pelican's signals.
     related.py       related stories (shared tags, nearby in time) in linear time
     reading_time.py  reading time, once per story
     sources.py       each story credited to its outlet; a page per outlet
+    names.py         names differing only in case or accents: one outlet, desk, topic, one name
+    translations.py  each translation beside its original
     sitemap.py       a deterministic sitemap
     assets.py        the theme's CSS and JS under names that change with their bytes
     coverage.py      stories per month, for the charts on topic, desk and archive pages
@@ -14,7 +16,9 @@ One module per job; `register()` only wires them to Pelican's signals.
     ordering.py      the order of stories in every listing
     left_out.py      posts left out with one line each; the build ends non-zero
     reader/          Pelican's reader and its cache:
-      site_reader.py   every post read the same way: checked, sanitized, one Markdown instance
+      site_reader.py   every post, Markdown, reST or HTML, read the same way; one Markdown instance
+      fields.py        the header checked field by field
+      sanitize.py      the one allow-list for every post's HTML; no image from another host
       parallel.py      new posts converted on every core, filed in the reader cache
       cache.py         the reader cache loaded safely, saved atomically and only when changed
     incremental.py   only the pages whose inputs changed are rendered
@@ -34,6 +38,7 @@ from .coverage import add_filters
 from .editions import date_stories, link_editions
 from .incremental import claim_static_files, provide_writer, save_ledger
 from .left_out import end_build, leave_out_clashes, start_build
+from .names import one_name_each
 from .ordering import order_stories
 from .patching import switch_patches
 from .photos import frame_photos
@@ -46,15 +51,18 @@ from .speed import (
     cache_urls,
     collect_as_usual,
     collect_less,
+    find_translations_linearly,
     linearise_listings,
     set_stories_aside,
 )
 from .tags import group_tags
+from .translations import place_translations
 
 
 def register():
     cache_urls()
     linearise_listings()
+    find_translations_linearly()
     make_caches_durable()
     collect_less()
     signals.initialized.connect(switch_patches)
@@ -64,7 +72,10 @@ def register():
     signals.all_generators_finalized.connect(refresh_assets)
     signals.initialized.connect(start_build)
     signals.readers_init.connect(use_site_reader)
+    # Translations at their own address first, then one address per story; names last.
+    signals.article_generator_pretaxonomy.connect(place_translations)
     signals.article_generator_pretaxonomy.connect(leave_out_clashes)
+    signals.article_generator_pretaxonomy.connect(one_name_each)
     signals.article_generator_init.connect(convert_on_every_core)
     signals.get_writer.connect(provide_writer)
     signals.get_generators.connect(add_sources_generator)

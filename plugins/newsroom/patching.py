@@ -13,6 +13,7 @@ and a devserver build many times), because the originals are kept.
 from __future__ import annotations
 
 import logging
+from types import ModuleType
 
 import pelican
 
@@ -24,9 +25,10 @@ _ORIGINALS: dict[tuple[type, str], object] = {}
 _PATCHES: list[tuple[type, str, object]] = []  # (class, name, wrap): registered, applied on demand
 
 
-def register_patch(cls: type, name: str, wrap) -> None:
+def register_patch(cls: type | ModuleType, name: str, wrap) -> None:
     """`wrap(current)` replaces `cls.name` when the patches are switched on.
-    A patch of a base class is kept apart from one of its subclasses."""
+    A patch of a base class is kept apart from one of its subclasses. `cls`
+    may be a module, for a function another Pelican module calls by name."""
     if not any(known is cls and known_name == name for known, known_name, _ in _PATCHES):
         _PATCHES.append((cls, name, wrap))
 

@@ -15,7 +15,7 @@ import re
 
 log = logging.getLogger(__name__)
 _BASE = re.compile(r"images/[a-z0-9-]+")
-_SIZE = re.compile(r"(\d{1,5})x(\d{1,5})")
+_SIZE = re.compile(r"([1-9]\d{0,4})x([1-9]\d{0,4})")  # no side of 0: the thumbnail's height divides by the width
 FORMATS = ("avif", "webp")  # best first
 THUMB_WIDTH = 480
 
@@ -26,7 +26,7 @@ def photo_of(metadata: dict, siteurl: str) -> dict | None:
     widths = sorted(int(w) for w in str(metadata.get("photo-widths", "")).split() if w.isdigit())
     formats = [f for f in FORMATS if f in str(metadata.get("photo-formats", "")).split()]
     if not (_BASE.fullmatch(base) and size and widths and "webp" in formats):
-        raise ValueError("Photo headers must name our own files (images/<name>, WxH, widths, webp)")
+        raise ValueError("Photo headers must name our own files (images/<name>, WxH above 0x0, widths, webp)")
     width, height = int(size.group(1)), int(size.group(2))
     url = f"{siteurl}/{base}"
     middle = min(widths, key=lambda w: abs(w - 800))

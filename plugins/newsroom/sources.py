@@ -6,7 +6,8 @@ outlet), `Source-URL` (the original article) and `Authors`. Here:
 - every story gets `source_slug` and `original_url` (only an http or https
   address: a hand-typed `javascript:` never becomes a link);
 - `source/<slug>/` lists each outlet's stories, newest first, paginated like
-  a desk (`SourcesGenerator`).
+  a desk (`SourcesGenerator`): one page per slug, so `Reuters` and `REUTERS`
+  are one outlet (names.py gives them one name).
 """
 
 from __future__ import annotations
@@ -39,12 +40,13 @@ class SourcesGenerator(Generator):
         pass  # the stories are read by the articles generator
 
     def generate_output(self, writer) -> None:
-        stories: dict[tuple[str, str], list] = defaultdict(list)
+        stories: dict[str, list] = defaultdict(list)
         for article in self.context.get("articles", []):
             if getattr(article, "source_slug", ""):
-                stories[(article.source_slug, article.source)].append(article)
+                stories[article.source_slug].append(article)
         template = self.get_template("source")
-        for (slug, name), articles in sorted(stories.items()):
+        for slug, articles in sorted(stories.items()):
+            name = articles[0].source  # one name per outlet (names.py)
             save_as, url = SOURCE_SAVE_AS.format(slug=slug), SOURCE_URL.format(slug=slug)
             writer.write_file(save_as, template, self.context, articles=articles,
                               paginated={"articles": articles}, template_name="source", url=url,

@@ -7,6 +7,8 @@
 - An article's, page's, tag's or desk's URL is recomputed (string formatting
   and Pelican's slow strftime) on every access; a listing page reads dozens.
   Computed once and kept on the object, the URLs are the same strings.
+- Pelican finds translations with a list-membership test per story
+  (quadratic); the same grouping, with a set.
 - Python's cycle collector walks every live object on each full collection,
   and a build keeps every story alive: it runs less often during the build,
   and the stories, once read, are set aside from it (gc.freeze) until the end.
@@ -23,10 +25,11 @@ from datetime import datetime
 from itertools import groupby
 from operator import attrgetter
 
+import pelican.generators
 from pelican.contents import Article, Content, Page
 from pelican.generators import ArticlesGenerator
 from pelican.urlwrappers import URLWrapper
-from pelican.utils import SafeDatetime, posixize_path
+from pelican.utils import SafeDatetime, get_original_items, posixize_path
 from pelican.utils import strftime as pelican_strftime
 from pelican.writers import FileOverwriteFailedError
 
@@ -200,3 +203,36 @@ def linearise_listings() -> None:
     register_patch(ArticlesGenerator, "generate_categories", lambda original: generate_categories)
     register_patch(ArticlesGenerator, "generate_authors", lambda original: generate_authors)
     register_patch(ArticlesGenerator, "_build_period_archives", lambda original: build_period_archives)
+
+
+def process_translations(content_list, translation_id=None):
+    """Pelican 4.12.0's process_translations line for line, except that the
+    translations are those not kept as originals by identity, not by scanning
+    the list of originals for each story."""
+    if not translation_id:
+        return content_list, []
+    if isinstance(translation_id, str):
+        translation_id = {translation_id}
+    index = []
+    try:
+        content_list.sort(key=attrgetter(*translation_id))
+    except TypeError:
+        raise TypeError(f"Cannot unpack {translation_id}, 'translation_id' must be falsy, a"
+                        " string or a collection of strings") from None
+    except AttributeError:
+        raise AttributeError(f"Cannot use {translation_id} as 'translation_id', there "
+                             "appear to be items without these metadata attributes") from None
+    for id_vals, items in groupby(content_list, attrgetter(*translation_id)):
+        id_vals = (id_vals,) if len(translation_id) == 1 else id_vals
+        with_str = "with" + ", ".join([' {} "{{}}"'] * len(translation_id)).format(
+            *translation_id).format(*id_vals)
+        items = list(items)
+        index.extend(get_original_items(items, with_str))
+        for a in items:
+            a.translations = [x for x in items if x != a]
+    originals = set(map(id, index))
+    return index, [x for x in content_list if id(x) not in originals]
+
+
+def find_translations_linearly() -> None:
+    register_patch(pelican.generators, "process_translations", lambda original: process_translations)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from pelican.urlwrappers import Tag
+
 
 def _names(value) -> list[str]:
     return [name for name in map(str.strip, str(value or "").split(",")) if name]
@@ -23,10 +25,15 @@ def group_tags(generator) -> None:
     kind_of: dict[str, dict] = {}
     for article in generator.articles:
         groups = []
+        # By slug: a Places line may spell a tag as the story did, not as the site shows it (names.py).
+        # A Places line may spell a tag as the story did, not as the site shows it (names.py):
+        # looked up by name first, by slug when the spelling differs.
         by_name = {tag.name: tag for tag in getattr(article, "tags", [])}
+        by_slug = {tag.slug: tag for tag in by_name.values()}
         for kind in kinds:
-            tags = [by_name[name] for name in _names(getattr(article, kind["key"].lower(), ""))
-                    if name in by_name]
+            found = [by_name.get(name) or by_slug.get(Tag(name, generator.settings).slug)
+                     for name in _names(getattr(article, kind["key"].lower(), ""))]
+            tags = list({id(tag): tag for tag in found if tag is not None}.values())
             for tag in tags:
                 kind_of.setdefault(tag.name, kind)
             if tags:

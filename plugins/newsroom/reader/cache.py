@@ -33,7 +33,7 @@ from ..patching import register_patch
 log = logging.getLogger(__name__)
 
 # Raise when what the plugin puts in the cache changes shape.
-FORMAT = 2
+FORMAT = 3  # 3: reST and HTML posts read by the site's readers; remote images made links
 VERSION = (FORMAT, pelican.__version__, sys.version_info[:2])
 
 

@@ -42,8 +42,9 @@ _worker: dict = {}
 log = logging.getLogger(__name__)
 
 
-def _start_worker(markdown_settings: dict) -> None:
+def _start_worker(markdown_settings: dict, siteurl: str) -> None:
     _worker["md"] = Markdown(**markdown_settings)
+    _worker["siteurl"] = siteurl
 
 
 def _convert(paths: list[str]) -> list[tuple[str, str, dict]]:
@@ -54,7 +55,7 @@ def _convert(paths: list[str]) -> list[tuple[str, str, dict]]:
             text, removed = post_text(path)
             if removed:
                 continue  # the site's reader reads it again and says what it removed
-            html = sanitize(md.convert(text))
+            html = sanitize(md.convert(text), _worker["siteurl"])
         except Exception:  # noqa: BLE001 - Pelican reads it again and reports the error
             continue
         converted.append((path, html, dict(getattr(md, "Meta", {}))))
@@ -94,7 +95,7 @@ def convert_on_every_core(generator) -> None:
         chunks = [paths[start : start + size] for start in range(0, len(paths), size)]
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=cores, mp_context=context, initializer=_start_worker,
-                                 initargs=(settings["MARKDOWN"],)) as pool:
+                                 initargs=(settings["MARKDOWN"], settings.get("SITEURL", ""))) as pool:
             for converted in pool.map(_convert, chunks):
                 for path, html, raw in converted:
                     reader = readers.readers[file_suffix(path)]
