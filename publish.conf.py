@@ -22,6 +22,9 @@ RELATIVE_URLS = False
 # writes (plugins/newsroom/incremental.py), so a publish after a publish only
 # rewrites what changed, and `make deploy` uploads only that.
 DELETE_OUTPUT_DIRECTORY = False
+# A draft's preview (drafts/ in `make html`) is for its editor's machine: the
+# web build writes none, so no deploy puts it where a guessed address reads it.
+DRAFT_SAVE_AS = DRAFT_LANG_SAVE_AS = DRAFT_PAGE_SAVE_AS = DRAFT_PAGE_LANG_SAVE_AS = ""
 # A cached tag carries the settings it was read with (SITEURL among them).
 CACHE_PATH = "cache/publish"
 sys.modules.pop("news_digest_base_settings", None)

@@ -205,7 +205,8 @@ def local_files(output: Path) -> dict[str, LocalFile]:
 
 
 def count_stories(local: dict[str, LocalFile]) -> int:
-    """Story pages in the built site (one per story and translation), counted by their address."""
+    """Stories in the built site, counted by their pages' addresses (a translation's
+    page, one folder deeper, is not one)."""
     return sum(1 for name in local if STORY_PAGE.fullmatch(name))
 
 

@@ -44,8 +44,9 @@ from ingest.files import write_whole
 FORMAT = 2  # 2: without Pagefind's interface files
 LISTING = "bundles.json"  # in the site: the bundles, for the search page
 DEFAULT_STATE = Path("cache/search-index.json")  # beside the caches: what each bundle was made from
-# ARTICLE_SAVE_AS in pelican.conf.py: YYYY/MM/DD/<slug>/index.html
-STORY_PAGE = re.compile(r"(\d{4})/(\d\d)/\d\d/[^/]+/index\.html")
+# ARTICLE_SAVE_AS in pelican.conf.py: YYYY/MM/DD/<slug>/index.html, and a
+# translation beside its original: YYYY/MM/DD/<slug>/<lang>/index.html
+STORY_PAGE = re.compile(r"(\d{4})/(\d\d)/\d\d/[^/]+/(?:[^/]+/)?index\.html")
 SEARCH_BODY = b"data-pagefind-body"  # the part of a page Pagefind indexes; a page without it is left out
 SETTINGS_FILE = Path("pagefind.yml")
 # Pagefind peaks at about 90 MB per 1,000 story pages (889 MB for 10,000).
@@ -58,7 +59,7 @@ UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js",
 def story_pages(output: Path) -> list[str]:
     """Every story page of the site, relative to it, sorted."""
     found = []
-    for path in output.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/[0-9][0-9]/*/index.html"):
+    for path in output.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/[0-9][0-9]/**/index.html"):
         relative = path.relative_to(output).as_posix()
         if STORY_PAGE.fullmatch(relative):
             found.append(relative)
@@ -97,8 +98,8 @@ def bundle_months(pages: list[str]) -> dict[str, list[str]]:
 def glob_of(months: list[str]) -> str:
     year = months[0][:4]
     numbers = ",".join(month[5:] for month in months)
-    return f"{year}/{{{numbers}}}/[0-9][0-9]/*/index.html" if len(months) > 1 else \
-        f"{months[0]}/[0-9][0-9]/*/index.html"
+    return f"{year}/{{{numbers}}}/[0-9][0-9]/**/index.html" if len(months) > 1 else \
+        f"{months[0]}/[0-9][0-9]/**/index.html"
 
 
 def pagefind_version() -> str:

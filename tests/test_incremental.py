@@ -121,3 +121,19 @@ def test_a_photo_removed_from_content_leaves_the_output_as_a_removed_page_does(t
     build_site(posts, tmp_path / "site")
     assert not (output / "images/old-story-0123456789-480.webp").exists()
     assert next(output.glob("2025/03/03/*/index.html")).is_file()
+
+
+def test_a_translation_added_later_links_its_original_as_a_clean_build_does(posts, tmp_path):
+    original = next(p for p in posts if "germany-weighs-defence" in p.name)
+    text = original.read_text(encoding="utf-8")
+    header = {line.split(":", 1)[0]: line.split(":", 1)[1].strip() for line in text.split("\n\n", 1)[0].splitlines()
+              if ":" in line}
+    translation = tmp_path / "translation.md"
+    translation.write_text(f"Title: L'Allemagne pèse sa défense\nDate: {header['Date']}\nSlug: {header['Slug']}\n"
+                           "Lang: fr\n\nLe texte en français.\n", encoding="utf-8")
+    rebuild(posts, tmp_path / "incremental")
+    incremental = rebuild([*posts, translation], tmp_path / "incremental")
+    clean = build_site([*posts, translation], tmp_path / "clean")
+    assert differing_files(incremental, clean) == []
+    day = header["Date"][:10].replace("-", "/")
+    assert 'hreflang="fr"' in (incremental / day / header["Slug"] / "index.html").read_text(encoding="utf-8")

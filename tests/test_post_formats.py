@@ -141,6 +141,11 @@ def test_a_translation_lives_beside_its_original(built):
     assert "La tempête est passée, en français." in french
     assert '<html lang="fr"' in french
     assert not any("same address" in line for line in lines)
+    # Each names the other, as a reader and a search engine need.
+    english = page(output, "2025/03/14/the-storm-passes")
+    assert '<a href="/2025/03/14/the-storm-passes/fr/" hreflang="fr" lang="fr"' in english
+    assert '<link rel="alternate" hreflang="fr" href="/2025/03/14/the-storm-passes/fr/">' in english
+    assert 'hreflang="en" lang="en"' in french
 
 
 # ---- item 9: Pelican's conventions --------------------------------------------------------------

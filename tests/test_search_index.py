@@ -155,3 +155,15 @@ def test_a_bundle_indexed_again_is_swapped_in_before_the_old_one_is_deleted(tmp_
     assert deleted == [(".2024-05.old", True)]  # only the old bundle, once the new one was in
     assert listed_urls(output, "2024-05") == ["/2024/05/20/rail-tender/", "/2024/05/21/port-reopens/"]
     assert sorted(path.name for path in (output / "pagefind").iterdir()) == ["2024-05", "bundles.json"]
+
+
+def test_a_translation_beside_its_original_is_searched_in_the_same_bundle(tmp_path):
+    output = tmp_path / "output"
+    story(output, "2024-05-20", "rail-tender", "tender")
+    translation = output / "2024/05/20/rail-tender/fr/index.html"
+    translation.parent.mkdir()
+    translation.write_text("<!doctype html><html lang=fr><head><title>appel</title></head>"
+                           "<body><main data-pagefind-body><h1>Appel d'offres</h1><p>ferroviaire</p></main>"
+                           "</body></html>", encoding="utf-8")
+    assert index_site(output, tmp_path / "state.json") == 0
+    assert listed_urls(output, "2024-05") == ["/2024/05/20/rail-tender/", "/2024/05/20/rail-tender/fr/"]

@@ -181,9 +181,10 @@ class IncrementalWriter(Writer):
                 return self._content_key(value)
             neighbours = [getattr(value, name, None) for name in ("prev_article", "next_article")]
             related = getattr(value, "related_posts", None) or []
+            translations = getattr(value, "translations", None) or []
             same_day = getattr(value, "edition_stories", None) or []
             return [self._content_key(value),
-                    [self._summary(item) for item in (*neighbours, *related)],
+                    [self._summary(item) for item in (*neighbours, *related, *translations)],
                     [self._summary(item) for item in same_day]]
         if isinstance(value, URLWrapper):
             return [type(value).__name__, value.name, value.url]
@@ -341,6 +342,7 @@ class IncrementalWriter(Writer):
             return 0
         written = {file for entry in self.current.values() for file in entry["files"]}
         earlier = {file for entry in self.previous.values() for file in entry["files"]} | self.suspect
+        earlier |= self._written_by_other_settings()
         root = Path(self.output_path).resolve()
         removed = 0
         for file in sorted(earlier - written):
@@ -354,6 +356,17 @@ class IncrementalWriter(Writer):
                     break
                 folder.rmdir()
         return removed
+
+    def _written_by_other_settings(self) -> set[str]:
+        """Files another settings file's build wrote into this output folder (`make
+        html`'s, for `make publish`): stale unless this build wrote them too, so a
+        draft's preview never stays in a site built for the web."""
+        files = set()
+        for ledger in sorted(self.ledger_path.parent.parent.glob(f"*/{LEDGER}")):
+            if ledger != self.ledger_path:
+                pages = read_ledger(ledger, self._output_from_cache())
+                files.update(file for entry in pages.values() for file in entry["files"])
+        return files
 
     def save(self) -> None:
         """Keep this build's fingerprints for the next one (written atomically)."""
