@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ingest import manifest  # noqa: E402
 from ingest.dump import DumpError  # noqa: E402
 from ingest.enrich import RejectedArticle, enrich_article  # noqa: E402
-from ingest.fetch import ALLOW_PRIVATE_ENV, Fetcher, FetchError  # noqa: E402
+from ingest.fetch import ALLOW_PRIVATE_ENV, Fetcher  # noqa: E402
 from ingest.inputs import expand_inputs, read_input, unexpected  # noqa: E402
 from ingest.photos import PhotoError, make_photo  # noqa: E402
 from ingest.render import render_post  # noqa: E402
@@ -150,10 +150,9 @@ def convert_article(article, item: str, forced_date: date | None, outlet: str, r
     if post.image:
         try:
             post = replace(post, photo=make_photo(photo_bytes(post.image, item), post.slug))
-        except FetchError as error:
-            result.warnings.append(f"{item}:{article.line}: lead photo {post.image} left out: {error.reason}")
-        except (PhotoError, DumpError, OSError) as error:
-            reason = getattr(error, "strerror", None) or str(error).removeprefix(f"{post.image}: ")
+        except (PhotoError, DumpError, OSError) as error:  # a FetchError is a DumpError with its reason apart
+            reason = (getattr(error, "reason", None) or getattr(error, "strerror", None)
+                      or str(error).removeprefix(f"{post.image}: "))
             result.warnings.append(f"{item}:{article.line}: lead photo {post.image} left out: {reason}")
     # Rendering here, in the worker, spares the main process; the plan
     # renders again only for a post whose slug had to change.

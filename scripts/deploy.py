@@ -19,8 +19,9 @@ size, and asks the store (HEAD) only about the objects the manifest does not
 vouch for. An object without our metadata is sent again, once.
 
 Everything is planned before anything is sent. A deploy that would delete more
-than a set share of this site's objects (10%), or any object while the site has
-under 10 stories, stops with the figures unless the editor confirms
+than a set share of this site's pages and feeds (10%; photos, hashed assets and
+search files, kept for the grace period, are not counted), or any object while
+the site has under 10 stories, stops with the figures unless the editor confirms
 (--allow-deletions). Only objects carrying our metadata for this prefix are
 ever deleted: whatever else lives in the bucket stays. Hashed assets and search
 files the site no longer names are kept for a grace period (at least the pages'
@@ -151,7 +152,7 @@ class Plan:
     kept: dict[str, float]  # kept assets within their grace period -> first unnamed time
     unchanged: int
     foreign: int = 0  # objects under the prefix this site never sent: left alone
-    owned: int = 0  # objects of this site in the store before the deploy
+    owned: int = 0  # objects of this site in the store before the deploy, photos, hashed assets and search files aside
 
 
 def parse_target(url: str) -> Target:
@@ -237,7 +238,11 @@ def plan_sync(local: dict[str, LocalFile], remote: dict[str, Known], unnamed_sin
             else:
                 kept[name] = since
     foreign = sum(1 for name, known in remote.items() if known.sha256 is None and name not in local)
-    return Plan(uploads, deletes, expired, kept, len(local) - len(uploads), foreign, len(ours))
+    # The share is counted over what a deletion would take from readers: pages, feeds,
+    # listings. Photos, hashed assets and search files outlive them for the grace period,
+    # and would only dilute it (a story removed is a page, a photo, many search files).
+    counted = sum(1 for name in ours if not kept_after_removal(name))
+    return Plan(uploads, deletes, expired, kept, len(local) - len(uploads), foreign, counted)
 
 
 def deletion_check(plan: Plan, stories: int, max_share: float = MAX_DELETE_SHARE) -> str | None:
@@ -246,7 +251,7 @@ def deletion_check(plan: Plan, stories: int, max_share: float = MAX_DELETE_SHARE
     if not count:
         return None
     share = 100.0 * count / total if total else 100.0
-    figures = f"would delete {count} of {total} objects ({share:.1f}%)"
+    figures = f"would delete {count} of its {total} pages and feeds ({share:.1f}%)"
     if stories < FEW_STORIES:
         return f"{figures} while the site has {stories} stories (under {FEW_STORIES})"
     if share > max_share:

@@ -206,9 +206,9 @@ def index_site(output: Path, state_path: Path = DEFAULT_STATE, workers: int | No
     # A bundle of drafts' and hidden stories' pages alone is not indexed (nor listed): read until one opts in.
     unsearched = {name for name in stale if not any(opts_in(output / page) for page in pages_of[name])}
     stale = [name for name in stale if name not in unsearched]
-    searched = [name for name in months_of if name not in unsearched]
-    primary = max(searched, key=lambda name: months_of[name][-1], default=None)  # the newest month's
-    done = {name: entry for name, entry in known.items() if name in wanted and name not in stale}
+    # A bundle whose last published story was hidden is dropped with its old index, never kept.
+    done = {name: entry for name, entry in known.items()
+            if name in wanted and name not in stale and name not in unsearched}
     failed = []
     workers = workers or max(1, min(2, len(os.sched_getaffinity(0))))
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -224,7 +224,9 @@ def index_site(output: Path, state_path: Path = DEFAULT_STATE, workers: int | No
                 print(f"error: {output}: Pagefind failed on bundle {name} (exit {status}); "
                       "its old index is kept", file=sys.stderr)
     save_state(state_path, output, done)
-    save_listing(folder, {name: months_of[name] for name in done}, primary)
+    listed = {name: months_of[name] for name in done}
+    primary = max(listed, key=lambda name: listed[name][-1], default=None)  # the newest month's
+    save_listing(folder, listed, primary)
     remove_strays(folder, {*done, *failed, LISTING})
     return 1 if failed else 0
 

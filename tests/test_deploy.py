@@ -312,9 +312,11 @@ def test_a_deploy_that_would_delete_more_than_a_tenth_of_the_site_stops_before_s
     stopped = make(newsroom, "deploy", SITEURL=SITEURL, **store["env"])
     assert stopped.returncode != 0
     line = next(line for line in stopped.stderr.splitlines() if line.startswith("error: deploy:"))
-    assert re.search(r"would delete (\d+) of (\d+) objects \((\d+\.\d)%\)", line), line
-    count, total, share = re.search(r"would delete (\d+) of (\d+) objects \((\d+\.\d)%\)", line).groups()
-    assert int(total) == len(before) and float(share) > 10 and "CONFIRM_DELETIONS=1" in line
+    figures = re.search(r"would delete (\d+) of its (\d+) pages and feeds \((\d+\.\d)%\)", line)
+    assert figures, line
+    count, total, share = figures.groups()
+    pages_and_feeds = [name for name in before if not deploy.kept_after_removal(name)]
+    assert int(total) == len(pages_and_feeds) and float(share) > 10 and "CONFIRM_DELETIONS=1" in line
     assert "Traceback" not in stopped.stderr and uploaded(stopped) == set() and deleted(stopped) == set()
     assert bucket_etags(store) == before  # nothing sent, nothing deleted
 
@@ -334,8 +336,8 @@ def test_a_site_of_under_ten_stories_stops_for_any_deletion(tmp_path, store):
     stopped = deploy_command(output, store)
     assert stopped.returncode == 2
     assert stopped.stderr.strip().splitlines() == [
-        f"error: deploy: s3://{store['bucket']}/site/: would delete 1 of 44 objects (2.3%) while the site has 3 "
-        f"stories (under 10); nothing uploaded or deleted. Check {output}/, or confirm with "
+        f"error: deploy: s3://{store['bucket']}/site/: would delete 1 of its 44 pages and feeds (2.3%) "
+        f"while the site has 3 stories (under 10); nothing uploaded or deleted. Check {output}/, or confirm with "
         f"`make deploy CONFIRM_DELETIONS=1` (deploy.py --allow-deletions)"]
     assert bucket_etags(store) == before
     assert deploy_command(output, store, "--allow-deletions").returncode == 0
@@ -482,9 +484,16 @@ def test_only_the_sync_step_sees_the_store_credentials():
     workflow, job, step = holding[0]
     assert workflow == "deploy-object-store.yml"
     assert step["run"].split()[:2] == [".venv/bin/python", "scripts/deploy.py"]  # the upload, nothing else
-    built = [other for name, other_job, other in workflow_steps()
+    built = [(other_job, other) for name, other_job, other in workflow_steps()
              if name == workflow and "make publish" in str(other.get("run", ""))]
-    assert len(built) == 1 and "secrets." not in str(built[0])
+    assert len(built) == 1 and "secrets." not in str(built[0][1])
+    # The build fetches from the internet and runs Pagefind: another job, so another
+    # runner, whose only hand-over is the built site; nothing in the sync's job builds.
+    assert built[0][0] != job
+    sync_job = [step for name, other_job, step in workflow_steps() if name == workflow and other_job == job]
+    assert not [step for step in sync_job if any(word in str(step.get("run", ""))
+                                                 for word in ("publish", "html", "pagefind", ".ci/run", "convert"))]
+    assert [step["with"]["name"] for step in sync_job if "download-artifact" in str(step.get("uses", ""))] == ["site"]
 
 
 def test_no_cache_restored_into_a_job_holds_a_pickle(newsroom):
@@ -497,3 +506,23 @@ def test_no_cache_restored_into_a_job_holds_a_pickle(newsroom):
     assert any(path.name == "index.html" for path in files)  # the site is restored: the test looks at real files
     pickles = [str(path.relative_to(newsroom)) for path in files if path.read_bytes()[:1] == b"\x80"]
     assert pickles == []
+
+
+def test_photos_and_search_files_do_not_dilute_the_share_of_stories_deleted(tmp_path, store):
+    output = small_site(tmp_path / "output", stories=20, pages=0)  # 21 pages and feeds
+    for day in range(1, 21):  # each story brings a photo and search files, as a real site's do
+        (output / f"images/story-{day}-0123456789-800.webp").parent.mkdir(parents=True, exist_ok=True)
+        (output / f"images/story-{day}-0123456789-800.webp").write_bytes(b"webp %d" % day)
+        for part in range(3):
+            fragment = output / f"pagefind/2025/fragment/en_{day:02d}{part}.pf_fragment"
+            fragment.parent.mkdir(parents=True, exist_ok=True)
+            fragment.write_bytes(b"fragment %d %d" % (day, part))
+    assert deploy_command(output, store).returncode == 0
+    for day in range(1, 4):  # 3 stories of 20 removed by mistake: 3 of 21 pages, 12 of 101 objects
+        shutil.rmtree(output / f"2025/03/{day:02d}")
+        (output / f"images/story-{day}-0123456789-800.webp").unlink()
+        for part in range(3):
+            (output / f"pagefind/2025/fragment/en_{day:02d}{part}.pf_fragment").unlink()
+    stopped = deploy_command(output, store)
+    assert stopped.returncode == 2
+    assert "would delete 3 of its 21 pages and feeds (14.3%), more than 10%" in stopped.stderr

@@ -65,6 +65,14 @@ def server(tmp_path, monkeypatch):
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
+            elif path == "/drip-headers.html":  # each header line quick, the head never done
+                self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                for number in range(150):  # a client that waits for them all gives up at 100
+                    self.wfile.write(b"X-Drip-%d: x\r\n" % number)
+                    self.wfile.flush()
+                    time.sleep(0.05)
+                self.wfile.write(b"Content-Length: 2\r\n\r\nok")
+                return
             elif path in ("/trickle.html", "/endless.html"):
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html")
@@ -266,14 +274,15 @@ def test_an_intranet_redirect_may_stay_on_the_intranet_with_the_setting(convert,
     assert code == 0 and "2 new" in stdout
 
 
-def test_a_page_that_trickles_in_is_stopped_at_the_deadline(convert, internet, tmp_path, monkeypatch):
+@pytest.mark.parametrize("page", ["trickle.html", "drip-headers.html"])
+def test_a_page_that_trickles_in_is_stopped_at_the_deadline(convert, internet, tmp_path, monkeypatch, page):
     import ingest.fetch
 
-    monkeypatch.setattr(ingest.fetch, "DEADLINE_SECONDS", 0.5)
+    monkeypatch.setattr(ingest.fetch, "DEADLINE_SECONDS", 0.5)  # the server takes 4 s or more, a byte or line at once
     base, _ = internet
-    code, _, stderr = convert(f"{base}/trickle.html", "--output", tmp_path / "posts")
+    code, _, stderr = convert(f"{base}/{page}", "--output", tmp_path / "posts")
     assert code == 1
-    assert stderr == f"error: {base}/trickle.html: cannot fetch: not done within the deadline of 0.5 seconds\n"
+    assert stderr == f"error: {base}/{page}: cannot fetch: not done within the deadline of 0.5 seconds\n"
 
 
 def test_the_size_cap_counts_every_chunk_of_a_page_without_a_length(convert, internet, tmp_path):
@@ -347,7 +356,7 @@ def test_a_urls_file_line_that_is_not_http_is_refused_naming_the_list(convert, t
     ("169.254.169.254", "link-local"), ("fe80::1", "link-local"), ("10.0.0.1", "private"),
     ("192.168.1.1", "private"), ("fd00::1", "private"), ("100.64.0.1", "non-public"), ("224.0.0.1", "multicast"),
     ("ff02::1", "multicast"), ("0.0.0.0", "unspecified"), ("::", "unspecified"), ("240.0.0.1", "reserved"),
-    ("93.184.215.14", ""), ("2606:2800:21f:cb07:6820:80da:af6b:8b2c", ""),
+    ("fec0::1", "site-local"), ("93.184.215.14", ""), ("2606:2800:21f:cb07:6820:80da:af6b:8b2c", ""),
 ])
 def test_only_public_internet_addresses_are_open_to_third_party_links(address, kind):
     import ipaddress

@@ -167,3 +167,19 @@ def test_a_translation_beside_its_original_is_searched_in_the_same_bundle(tmp_pa
                            "</body></html>", encoding="utf-8")
     assert index_site(output, tmp_path / "state.json") == 0
     assert listed_urls(output, "2024-05") == ["/2024/05/20/rail-tender/", "/2024/05/20/rail-tender/fr/"]
+
+
+def test_a_story_hidden_after_it_was_searched_leaves_the_index_with_its_bundle(tmp_path):
+    output = tmp_path / "output"
+    story(output, "2024-01-05", "winter-floods", "floods")
+    secret = story(output, "2024-05-20", "rail-tender", "tenderword")
+    assert index_site(output, tmp_path / "state.json") == 0
+    assert listed_urls(output, "2024-05") == ["/2024/05/20/rail-tender/"]
+    # Status: hidden: the theme writes its page without data-pagefind-body
+    secret.write_text(secret.read_text(encoding="utf-8").replace(" data-pagefind-body", ""), encoding="utf-8")
+    assert index_site(output, tmp_path / "state.json") == 0
+    assert not (output / "pagefind/2024-05").exists()
+    listing = json.loads((output / "pagefind/bundles.json").read_text())
+    assert listing == {"primary": "2024", "bundles": ["2024"]}
+    assert index_site(output, tmp_path / "state.json") == 0  # and on every run after
+    assert not (output / "pagefind/2024-05").exists()

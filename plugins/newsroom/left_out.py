@@ -111,6 +111,8 @@ def leave_out_clashes(generator) -> None:
     dropped: set[int] = set()
     for name in WRITTEN_LISTS:
         for article in sorted(getattr(generator, name, []), key=lambda article: article.source_path):
+            if not article.save_as:  # written nowhere (a draft in `make publish`): no address to share
+                continue
             first = owner.setdefault(article.save_as, article)
             if first is article:
                 continue

@@ -25,6 +25,7 @@ from __future__ import annotations
 import http.client
 import ipaddress
 import socket
+import threading
 import time
 from dataclasses import dataclass, field
 from urllib.parse import quote, urljoin, urlsplit
@@ -81,8 +82,9 @@ def network_kind(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
     """"" for an address on the public internet, else the kind of network it is on."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         address = address.ipv4_mapped
-    for kind in ("loopback", "link_local", "multicast", "unspecified", "reserved", "private"):
-        if getattr(address, f"is_{kind}"):
+    # site_local: IPv6's retired fec0::/10, which Python 3.11 still counts as global
+    for kind in ("loopback", "link_local", "site_local", "multicast", "unspecified", "reserved", "private"):
+        if getattr(address, f"is_{kind}", False):
             return kind.replace("_", "-")
     return "" if address.is_global else "non-public"
 
@@ -116,11 +118,37 @@ def _target(parts) -> str:
     return quote(path + (f"?{parts.query}" if parts.query else ""), safe="!#$%&'()*+,/:;=?@[]~")
 
 
+def _too_late() -> _Failed:
+    return _Failed(f"cannot fetch: not done within the deadline of {DEADLINE_SECONDS} seconds")
+
+
+def _too_large() -> _Failed:
+    return _Failed(f"over the size cap of {MAX_BYTES:,} bytes; not fetched")
+
+
 def _remaining(deadline: float) -> float:
     left = deadline - time.monotonic()
     if left <= 0:
-        raise _Failed(f"cannot fetch: not done within the deadline of {DEADLINE_SECONDS} seconds")
+        raise _too_late()
     return min(left, TIMEOUT_SECONDS)
+
+
+def _watchdog(connection: http.client.HTTPConnection, deadline: float) -> threading.Timer:
+    """Cut the connection at the deadline, whatever call is waiting on it: a
+    socket timeout restarts with every byte, so a server dripping its headers
+    or a TLS handshake would otherwise outlast any deadline."""
+    def cut():
+        sock = connection.sock
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    timer = threading.Timer(max(0.0, deadline - time.monotonic()), cut)
+    timer.daemon = True
+    timer.start()
+    return timer
 
 
 def _connection(parts, addresses: list[str], deadline: float) -> http.client.HTTPConnection:
@@ -129,11 +157,11 @@ def _connection(parts, addresses: list[str], deadline: float) -> http.client.HTT
     kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     connection = kind(parts.hostname, port, timeout=_remaining(deadline))
 
-    def connect_checked(_address, timeout, source_address=None):
+    def connect_checked(_address, _timeout, source_address=None):
         error: OSError = OSError("no address")
-        for address in addresses:
+        for address in addresses:  # each tried with what is left of the deadline, not a fresh timeout
             try:
-                return socket.create_connection((address, port), timeout, source_address)
+                return socket.create_connection((address, port), _remaining(deadline), source_address)
             except OSError as failed:
                 error = failed
         raise error
@@ -145,7 +173,7 @@ def _connection(parts, addresses: list[str], deadline: float) -> http.client.HTT
 def _read_body(response: http.client.HTTPResponse, sock, deadline: float) -> bytes:
     length = response.getheader("Content-Length", "")
     if length.isdigit() and int(length) > MAX_BYTES:
-        raise _Failed(f"over the size cap of {MAX_BYTES:,} bytes; not fetched")
+        raise _too_large()
     chunks, size = [], 0
     while True:
         sock.settimeout(_remaining(deadline))
@@ -154,7 +182,7 @@ def _read_body(response: http.client.HTTPResponse, sock, deadline: float) -> byt
             return b"".join(chunks)
         size += len(chunk)
         if size > MAX_BYTES:
-            raise _Failed(f"over the size cap of {MAX_BYTES:,} bytes; not fetched")
+            raise _too_large()
         chunks.append(chunk)
 
 
@@ -182,6 +210,7 @@ def _hop(url: str, allow_private: bool, deadline: float) -> _Answer:
     private = any(address_kind(address) for address in addresses)
     parts = parts._replace(scheme=parts.scheme.lower())
     connection = _connection(parts, addresses, deadline)
+    watchdog = _watchdog(connection, deadline)
     try:
         connection.connect()
         sock = connection.sock
@@ -195,16 +224,22 @@ def _hop(url: str, allow_private: bool, deadline: float) -> _Answer:
         if not 200 <= response.status < 300:
             raise _Failed(f"the server answered {response.status} {response.reason}",
                           retry=response.status in RETRY_STATUSES)
-        return _Answer("", response.getheader("Content-Type", ""), _read_body(response, sock, deadline), private)
+        body = _read_body(response, sock, deadline)
+        if time.monotonic() >= deadline:  # cut by the watchdog: what was read may be a part
+            raise _too_late()
+        return _Answer("", response.getheader("Content-Type", ""), body, private)
     except TimeoutError:
         if time.monotonic() >= deadline:  # the wait was cut to what was left of the deadline
-            raise _Failed(f"cannot fetch: not done within the deadline of {DEADLINE_SECONDS} seconds") from None
+            raise _too_late() from None
         raise _Failed("cannot fetch: timed out", retry=True) from None
     except (OSError, http.client.HTTPException, ValueError) as error:  # ValueError: a name IDNA refuses
+        if time.monotonic() >= deadline:  # the watchdog cut the connection
+            raise _too_late() from None
         reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
         raise _Failed(f"cannot fetch: {' '.join(reason.split())}",
                       retry=isinstance(error, OSError | http.client.HTTPException)) from None
     finally:
+        watchdog.cancel()
         connection.close()
 
 

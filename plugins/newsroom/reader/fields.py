@@ -58,11 +58,11 @@ def clean_slug(slug: str, settings: dict) -> str:
     return ".".join(part for part in (slugify(piece, regex_subs=subs) for piece in slug.split(".")) if part)
 
 
-def _check_title(metadata: dict, plain_title: bool) -> None:
+def _check_title(metadata: dict, title_is_html: bool) -> None:
     title = metadata.get("title")
     if not isinstance(title, str):
         raise BadPost("no Title")
-    if plain_title:  # reST and HTML give the title as HTML; the site's titles are text
+    if title_is_html:  # an HTML post's <title> may hold markup; the site's titles are text
         title = Markup(title).striptags()
     if not title.strip():
         raise BadPost("no Title")
@@ -122,7 +122,7 @@ def _check_text_fields(metadata: dict, where: str) -> None:
 
 
 def checked_metadata(metadata: dict, unusable: list[tuple[str, object]], settings: dict, where: str,
-                     plain_title: bool = False) -> dict:
+                     title_is_html: bool = False) -> dict:
     """Pelican's processed metadata, each field usable or gone (one warning each);
     BadPost for a post that cannot stand without a value."""
     metadata = _filter_discardable_metadata(metadata)
@@ -132,7 +132,7 @@ def checked_metadata(metadata: dict, unusable: list[tuple[str, object]], setting
         log.warning("%s: %s %r cannot be used; built without it", where, name.capitalize(), value)
     for name in list(metadata):
         metadata[name] = first_of(name, metadata[name], where)
-    _check_title(metadata, plain_title)
+    _check_title(metadata, title_is_html)
     _check_slug(metadata, settings, where)
     _check_places(metadata, where)
     _check_text_fields(metadata, where)

@@ -80,7 +80,7 @@ class _CheckedFields:
     """What the three site readers share: the post's text, each header value
     processed without raising, and the header checked (fields.py)."""
 
-    plain_title = False  # the format's title is HTML, the site's titles are text
+    title_is_html = False  # Markdown and reST give the title as text
 
     def _start(self, source_path) -> None:
         self._where_now = os.path.relpath(source_path, self.settings["PATH"])
@@ -105,7 +105,7 @@ class _CheckedFields:
             return _DISCARD
 
     def _checked(self, metadata: dict) -> dict:
-        return checked_metadata(metadata, self._unusable, self.settings, self._where_now, self.plain_title)
+        return checked_metadata(metadata, self._unusable, self.settings, self._where_now, self.title_is_html)
 
     def _siteurl(self) -> str:
         return self.settings.get("SITEURL", "")
@@ -231,7 +231,7 @@ class SiteRstReader(_CheckedFields, RstReader):
 class SiteHTMLReader(_CheckedFields, HTMLReader):
     """HTMLReader reading the checked text, its body sanitized, its header checked."""
 
-    plain_title = True
+    title_is_html = True
 
     def read(self, filename):
         self._start(filename)

@@ -37,6 +37,7 @@ function keepInAddress(state) {
 
 async function loadIndex() {
   const listing = await fetch(`${base}pagefind/bundles.json`).then((response) => response.json());
+  if (!listing.primary) return null; // no story is published yet: every search finds none
   const bundles = listing.bundles;
   const pagefind = await import(`${base}pagefind/${listing.primary}/pagefind.js`);
   await pagefind.options({ bundlePath: `${base}pagefind/${listing.primary}/`, mergeFilter: { bundle: listing.primary } });
@@ -46,7 +47,9 @@ async function loadIndex() {
   return { pagefind, bundles };
 }
 
-async function find({ pagefind, bundles }, state) {
+async function find(index, state) {
+  if (!index) return [];
+  const { pagefind, bundles } = index;
   const filters = {};
   for (const name of ["desk", "year", "topic"]) if (state[name]) filters[name] = state[name];
   const words = state.q || null;
