@@ -12,18 +12,24 @@ systems so machine drift cancels out, measures:
   pelican the same posts, Pelican's default theme and default settings, cold
   hugo    the same posts, a minimal layout (articles, tag pages, month
           archives, paginated lists), cold
-  daily   an editor's `make html`, end to end (converter, Pelican, search
-          index), on a project made of the archive's dumps: from nothing,
-          with nothing changed, and after one new dump (a story added to
-          the newest day's edition); after each, `scripts/deploy.py` to an
-          S3-compatible server on 127.0.0.1 (moto, from the test group):
-          the files uploaded and deleted. Then the bytes a
-          reader's first search fetches (Chromium, through Playwright, when
+  daily   an editor's days, each step the real command end to end in one
+          project made of the archive's dumps (its own copy of theme/):
+          `make html` from nothing, with nothing changed, after one new
+          dump (a story added to the newest day's edition), after one
+          story's body corrected in its dump, after one story deleted (its
+          post deleted, as the README says), after a template edited; later
+          `make deploy` to an S3-compatible server on 127.0.0.1 (moto, from
+          the test group): first, with nothing changed, after one new dump,
+          with the files uploaded and deleted. Each edit is checked to
+          have reached the site. Between the two, the bytes a reader's
+          first search fetches (Chromium, through Playwright, when
           installed), from the site's bundles and from one whole-site index
 
-Every step runs as its own process; its wall time and peak memory (max RSS,
-from wait4) are recorded. Prints a table of medians with min-max spread and
-writes everything as JSON to DIR/bench-N.json (default bench/, ignored by git).
+Every step runs as its own process; recorded are its wall time, the peak RSS
+of its largest process (wait4) and the peak of its whole process tree (the
+sum of PSS over the process and its descendants, sampled: scripts/treemem.py).
+Prints a table of medians with min-max spread and writes everything as JSON
+to DIR/bench-N.json (default bench/, ignored by git).
 """
 
 from __future__ import annotations
@@ -38,14 +44,17 @@ import statistics
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from synthetic import NEWEST_DAY, extra_article, write_archive  # noqa: E402
+from treemem import TreeMemory  # noqa: E402
 
 PYTHON = sys.executable
 PELICAN = str(Path(sys.executable).with_name("pelican"))
@@ -76,21 +85,45 @@ HUGO_LAYOUTS = {
 }
 
 
-def run(command: list[str], cwd: Path = ROOT, env: dict | None = None) -> tuple[float, float]:
-    """Run a step as its own process: (wall seconds, peak memory in MB).
+class Step(NamedTuple):
+    seconds: float
+    mb: float  # the largest single process's peak RSS (wait4), exact
+    tree_mb: float | None  # the whole tree's peak PSS, sampled (treemem.py); None where not measurable
+    stdout: str
+
+
+def run(command: list[str], cwd: Path = ROOT, env: dict | None = None) -> Step:
+    """Run a step as its own process: its wall time, the peak memory of its
+    largest process and of its whole process tree, and what it printed.
 
     Pending writes of earlier steps (a deleted tree, another system's output)
-    are flushed first, so no step pays for the one before it.
+    are flushed first, so no step pays for the one before it. Output goes to
+    files, not pipes: a step that prints more than a pipe holds must not stall.
     """
     os.sync()
-    start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **(env or {})},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) not in (0,):
-        raise SystemExit(f"bench: {' '.join(command)} failed:\n{process.stderr.read().decode()[-2000:]}")
-    return elapsed, usage.ru_maxrss / 1024
+    with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **(env or {})},
+                                   stdout=stdout, stderr=stderr)
+        sampler = TreeMemory(process.pid)
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        tree_mb = sampler.stop()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            stderr.seek(0)
+            raise SystemExit(f"bench: {' '.join(command)} failed:\n{stderr.read().decode()[-2000:]}")
+        stdout.seek(0)
+        return Step(elapsed, usage.ru_maxrss / 1024, tree_mb, stdout.read().decode(errors="replace"))
+
+
+def timings(step: Step, prefix: str) -> dict[str, float]:
+    """A step's figures under `prefix`: _s, _mb (largest process) and _tree_mb (whole tree)."""
+    figures = {f"{prefix}_s": step.seconds, f"{prefix}_mb": step.mb}
+    if step.tree_mb is not None:
+        figures[f"{prefix}_tree_mb"] = step.tree_mb
+    return figures
 
 
 def tree_size(folder: Path) -> tuple[int, int]:
@@ -156,24 +189,104 @@ def hugo_site(posts: Path, site: Path) -> None:
             "---\n" + json.dumps(front, ensure_ascii=False) + "\n---\n\n" + body, encoding="utf-8")
 
 
-PROJECT_LINKS = ("Makefile", ".venv", "requirements", "theme", "plugins", "scripts",
-                 "pelican.conf.py", "publish.conf.py", "pagefind.yml")
+# The code is copied, not linked: an edit to this checkout during a run (the
+# bench runs for hours at 100,000) must not change what the steps measure, and
+# the template step edits the project's own theme, never this checkout's.
+PROJECT_LINKS = (".venv", "requirements")
+PROJECT_COPIES = ("Makefile", "theme", "plugins", "scripts", "pelican.conf.py", "publish.conf.py", "pagefind.yml")
 SEARCH_QUERIES = ("minister", "wildfire season", "Tanaka")
+# The daily steps' edits: a correction to one story's closing line (same
+# headline, same day, most words unchanged: the converter updates its post),
+# and a line added to the story page's template.
+CORRECTED_LINE = ("declined to comment further.", "declined to comment further on Tuesday.")
+EDITED_TEMPLATE = Path("theme/templates/article.html")
+TEMPLATE_EDIT = ("  </article>", '  <p class="bench-edit">Edited for the benchmark.</p>\n  </article>')
+BENCH_SITEURL = "https://bench.example"  # make deploy's SITEURL: the links in the pages, not where they go
 
 
 def daily_project(work: Path, raw: Path) -> Path:
-    """A project folder with the archive's dumps in content/raw and this checkout's code."""
+    """A project folder with the archive's dumps in content/raw and a copy of this checkout's code."""
     project = work / "daily"
     (project / "content").mkdir(parents=True)
     shutil.copytree(raw, project / "content" / "raw")
     shutil.copytree(ROOT / "content" / "pages", project / "content" / "pages")
     for name in PROJECT_LINKS:
         (project / name).symlink_to(ROOT / name)
+    for name in PROJECT_COPIES:  # with their mtimes (copy2): the compiled bytecode stays valid
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, project / name)
+        else:
+            shutil.copy2(ROOT / name, project / name)
     return project
 
 
-def make_html(project: Path) -> tuple[float, float]:
+def make_html(project: Path) -> Step:
     return run(["make", "-s", "html"], cwd=project)
+
+
+def story_page(project: Path, post: Path) -> Path:
+    """Where a converted post's page is (ARTICLE_SAVE_AS: YYYY/MM/DD/slug/)."""
+    day, slug = post.name[:10], post.stem[11:]
+    return project / "output" / day[:4] / day[5:7] / day[8:10] / slug / "index.html"
+
+
+def page_text(project: Path, post: Path) -> str:
+    page = story_page(project, post)
+    return page.read_text(encoding="utf-8") if page.is_file() else ""
+
+
+def middle_day(project: Path, share: float) -> str:
+    """The date of the dump `share` of the way through the archive."""
+    dumps = sorted((project / "content" / "raw").glob("20*.txt"))
+    return dumps[int(len(dumps) * share)].stem
+
+
+def correct_story(project: Path) -> str:
+    """Correct the closing line of the first story in the archive's middle dump,
+    as an editor does, in its dump; returns its day."""
+    day = middle_day(project, 0.5)
+    dump = project / "content" / "raw" / f"{day}.txt"
+    dump.write_text(dump.read_text(encoding="utf-8").replace(*CORRECTED_LINE, 1), encoding="utf-8")
+    return day
+
+
+def corrected_post(project: Path, day: str) -> Path:
+    """The post the correction reached: the bench measures nothing if the edit did not land."""
+    for post in sorted((project / "content" / "articles").glob(f"{day}-*.md")):
+        if CORRECTED_LINE[1] in post.read_text(encoding="utf-8") and CORRECTED_LINE[1] in page_text(project, post):
+            return post
+    raise SystemExit(f"bench: the corrected story of {day} is not in its post and page after make html")
+
+
+def delete_story(project: Path) -> tuple[Path, str]:
+    """Delete one post, as the README tells an editor to: its file, nothing else.
+    Returns the post and its Story id."""
+    post = sorted((project / "content" / "articles").glob(f"{middle_day(project, 0.25)}-*.md"))[0]
+    story = re.search(r"^Story: *(\S+)", post.read_text(encoding="utf-8"), re.MULTILINE)
+    post.unlink()
+    return post, story.group(1) if story else ""
+
+
+def check_deleted(project: Path, post: Path, story: str) -> None:
+    """The page is gone and the post did not come back; a story left out of
+    removed.tsv (README: "Deleting and undeleting a story") is only warned of:
+    it is the converter's bookkeeping, not what this step times."""
+    if post.exists() or story_page(project, post).exists():
+        raise SystemExit(f"bench: deleting {post.name} did not take its page away after make html")
+    removed = project / "content" / "articles" / "removed.tsv"
+    if not (removed.is_file() and any(line.split("\t")[0] == story for line in removed.read_text().splitlines())):
+        print(f"bench: warning: deleted {post.name}, its page went, but its story {story} is not in "
+              f"removed.tsv", file=sys.stderr)
+
+
+def edit_template(project: Path) -> None:
+    template = project / EDITED_TEMPLATE
+    template.write_text(template.read_text(encoding="utf-8").replace(*TEMPLATE_EDIT, 1), encoding="utf-8")
+
+
+def check_template(project: Path, post: Path) -> None:
+    if "bench-edit" not in page_text(project, post):
+        raise SystemExit(f"bench: the edit to {EDITED_TEMPLATE} is not in the story pages after make html")
 
 
 FIRST_SEARCH = """async ([bundles, query]) => {
@@ -262,17 +375,13 @@ class LocalStore:
                 time.sleep(0.1)
         raise SystemExit("bench: the local S3 server did not start")
 
-    def deploy(self, output: Path) -> tuple[int, int, float]:
-        """(files uploaded, files deleted, seconds)."""
-        start = time.perf_counter()
-        done = subprocess.run([PYTHON, "scripts/deploy.py", str(output)], cwd=ROOT, env=self.env,
-                              capture_output=True, text=True)
-        elapsed = time.perf_counter() - start
-        if done.returncode != 0:
-            raise SystemExit(f"bench: deploy failed:\n{done.stderr[-2000:]}")
-        lines = done.stdout.splitlines()
-        return (sum(line.startswith("upload ") for line in lines), sum(line.startswith("delete ") for line in lines),
-                elapsed)
+    def deploy(self, project: Path) -> tuple[Step, int, int]:
+        """`make deploy` in the project (the web build, then the upload): the step,
+        files uploaded and files deleted."""
+        step = run(["make", "-s", "deploy", f"SITEURL={BENCH_SITEURL}"], cwd=project, env=self.env)
+        lines = step.stdout.splitlines()
+        return (step, sum(line.startswith("upload ") for line in lines),
+                sum(line.startswith("delete ") for line in lines))
 
     def stop(self) -> None:
         self.server.terminate()
@@ -280,37 +389,63 @@ class LocalStore:
 
 
 def measure_daily(work: Path, raw: Path, articles: int) -> dict:
+    """An editor's days on one project, each step the real command, end to end.
+
+    The `make html` steps come first: `make deploy` builds the web site into
+    the same output/ (absolute links), after which a `make html` rewrites
+    every page whatever changed. Each edit is checked to have reached the
+    site, so no row times a build that had nothing to do."""
     project = daily_project(work, raw)
-    store = LocalStore()
-    cold = make_html(project)
-    site_files = tree_size(project / "output")[0]
-    first_deploy = store.deploy(project / "output")
-    nothing = make_html(project)
-    repeat_deploy = store.deploy(project / "output")
+    results = timings(make_html(project), "e2e_cold")
+    results["site_files"] = tree_size(project / "output")[0]
+    results.update(timings(make_html(project), "e2e_nothing"))
     shutil.copy(extra_article(work / "new-daily", articles + 1, NEWEST_DAY), project / "content" / "raw")
-    one_new = make_html(project)
-    one_new_deploy = store.deploy(project / "output")
-    store.stop()
-    results = {"e2e_cold_s": cold[0], "e2e_cold_mb": cold[1], "e2e_nothing_s": nothing[0],
-               "e2e_nothing_mb": nothing[1], "e2e_one_new_s": one_new[0], "e2e_one_new_mb": one_new[1],
-               "deploy_first_uploads": first_deploy[0], "deploy_repeat_uploads": repeat_deploy[0],
-               "deploy_one_new_uploads": one_new_deploy[0], "deploy_one_new_deletes": one_new_deploy[1],
-               "deploy_first_s": first_deploy[2], "deploy_repeat_s": repeat_deploy[2],
-               "deploy_one_new_s": one_new_deploy[2],
-               "site_files": site_files}
-    output = project / "output"
+    results.update(timings(make_html(project), "e2e_one_new"))
+    day = correct_story(project)
+    results.update(timings(make_html(project), "e2e_corrected"))
+    post = corrected_post(project, day)
+    deleted = delete_story(project)
+    results.update(timings(make_html(project), "e2e_deleted"))
+    check_deleted(project, *deleted)
+    edit_template(project)
+    results.update(timings(make_html(project), "e2e_template"))
+    check_template(project, post)
+
+    results.update(search_comparison(project / "output"))
+
+    store = LocalStore()
+    try:
+        for name in ("first", "repeat"):
+            step, uploads, _ = store.deploy(project)
+            results.update({**timings(step, f"deploy_{name}"), f"deploy_{name}_uploads": uploads})
+        extra = extra_article(work / "new-deploy", articles + 2, NEWEST_DAY)
+        shutil.copy(extra, project / "content" / "raw" / "zz-new-2.txt")
+        step, uploads, deletes = store.deploy(project)
+        results.update({**timings(step, "deploy_one_new"), "deploy_one_new_uploads": uploads,
+                        "deploy_one_new_deletes": deletes})
+    finally:
+        store.stop()
+    return results
+
+
+def search_comparison(output: Path) -> dict[str, float]:
+    """A reader's first searches on the site's bundles and on one whole-site
+    index (built aside, then removed: the deploy must not send it); empty
+    without Playwright."""
+    results: dict[str, float] = {}
     bundled = first_searches(output, search_bundles(output))
-    if bundled is not None:
-        single = run([PYTHON, "-m", "pagefind", "--site", str(output), "--output-subdir", "pagefind-single",
-                      "--quiet"])
-        whole = first_searches(output, ["pagefind-single/"])
-        results["single_index_s"], results["single_index_mb"] = single
-        for query in SEARCH_QUERIES:
-            mine, theirs = bundled[query], whole[query]
-            results[f"search KB bundles: {query}"] = mine["bytes"] / 1024
-            results[f"search KB one index: {query}"] = theirs["bytes"] / 1024
-            results[f"search same stories: {query}"] = float(mine["count"] == theirs["count"])
-            results[f"search top-10 shared: {query}"] = float(len(set(mine["top"]) & set(theirs["top"])))
+    if bundled is None:
+        return results
+    single = run([PYTHON, "-m", "pagefind", "--site", str(output), "--output-subdir", "pagefind-single", "--quiet"])
+    whole = first_searches(output, ["pagefind-single/"])
+    shutil.rmtree(output / "pagefind-single")
+    results.update(timings(single, "single_index"))
+    for query in SEARCH_QUERIES:
+        mine, theirs = bundled[query], whole[query]
+        results[f"search KB bundles: {query}"] = mine["bytes"] / 1024
+        results[f"search KB one index: {query}"] = theirs["bytes"] / 1024
+        results[f"search same stories: {query}"] = float(mine["count"] == theirs["count"])
+        results[f"search top-10 shared: {query}"] = float(len(set(mine["top"]) & set(theirs["top"])))
     return results
 
 
@@ -339,10 +474,9 @@ def measure_once(work: Path, articles: int, order: list[str], repeat: int) -> di
             import_one = run([PYTHON, "scripts/convert_articles.py", str(new_dump), "--output", str(posts)])
             one_new = pelican_build(work / "ours", conf, out, cache)
             results["ours"] = {
-                "convert_s": convert[0], "convert_mb": convert[1], "articles_per_s": articles / convert[0],
-                "cold_s": cold[0], "cold_mb": cold[1], "index_s": index[0], "index_mb": index[1],
-                "warm_s": warm[0], "warm_mb": warm[1], "import_one_s": import_one[0],
-                "one_new_s": one_new[0], "one_new_mb": one_new[1], "files": files, "bytes": size,
+                **timings(convert, "convert"), "articles_per_s": articles / convert.seconds,
+                **timings(cold, "cold"), **timings(index, "index"), **timings(warm, "warm"),
+                "import_one_s": import_one.seconds, **timings(one_new, "one_new"), "files": files, "bytes": size,
                 **by_type,
             }
             for post in posts.glob(f"{date(2025, 1, 2).isoformat()}-*.md"):
@@ -354,13 +488,13 @@ def measure_once(work: Path, articles: int, order: list[str], repeat: int) -> di
             (site / "pelicanconf.py").write_text(BARE_SETTINGS)
             cold = pelican_build(site, site / "pelicanconf.py", site / "output")
             files, size = tree_size(site / "output")
-            results["pelican"] = {"cold_s": cold[0], "cold_mb": cold[1], "files": files, "bytes": size}
+            results["pelican"] = {**timings(cold, "cold"), "files": files, "bytes": size}
         else:
             site = work / "hugo"
             hugo_site(shared / "posts", site)
             cold = run([hugo_binary(), "--quiet", "--source", str(site), "--destination", str(site / "public")])
             files, size = tree_size(site / "public")
-            results["hugo"] = {"cold_s": cold[0], "cold_mb": cold[1], "files": files, "bytes": size}
+            results["hugo"] = {**timings(cold, "cold"), "files": files, "bytes": size}
     return results
 
 
@@ -369,7 +503,7 @@ def summarise(runs: list[dict]) -> dict:
     for system in runs[0]:
         summary[system] = {}
         for key in runs[0][system]:
-            values = [r[system][key] for r in runs]
+            values = [r[system][key] for r in runs if key in r[system]]
             summary[system][key] = {"median": statistics.median(values), "min": min(values), "max": max(values)}
     return summary
 
@@ -378,12 +512,23 @@ def format_table(summary: dict, articles: int) -> str:
     """The medians as Markdown tables; a system not measured leaves its cells empty."""
 
     def cell(system, key, unit="s", digits=1):
-        if system not in summary:
+        if key not in summary.get(system, {}):
             return ""
         m = summary[system][key]
         if m["min"] == m["max"]:
             return f"{m['median']:.{digits}f}{unit}"
         return f"{m['median']:.{digits}f}{unit} ({m['min']:.{digits}f}-{m['max']:.{digits}f})"
+
+    def memory(system, prefix):
+        """The whole tree's peak, and its largest process's (alone where the tree cannot be sampled).
+        The tree is shown never below its largest process: a step of a few samples can end between them."""
+        largest, tree = summary.get(system, {}).get(f"{prefix}_mb"), summary.get(system, {}).get(f"{prefix}_tree_mb")
+        if largest is None:
+            return ""
+        if tree is None:
+            return cell(system, f"{prefix}_mb", " MB", 0)
+        return (f"{max(tree['median'], largest['median']):.0f} MB tree, "
+                f"{cell(system, f'{prefix}_mb', ' MB', 0)} largest process")
 
     def median(system, key, scale=1.0, fmt="{:.0f}"):
         return fmt.format(summary[system][key]["median"] / scale) if system in summary else ""
@@ -393,10 +538,9 @@ def format_table(summary: dict, articles: int) -> str:
         ours, cold = summary["ours"], summary["ours"]["cold_s"]["median"]
         rows += [
             ("converter", f"{ours['articles_per_s']['median']:.0f} articles/s ({ours['articles_per_s']['min']:.0f}-"
-                          f"{ours['articles_per_s']['max']:.0f}), {cell('ours', 'convert_mb', ' MB', 0)}", "", ""),
+                          f"{ours['articles_per_s']['max']:.0f}), {memory('ours', 'convert')}", "", ""),
             ("cold build", cell("ours", "cold_s"), cell("pelican", "cold_s"), cell("hugo", "cold_s", digits=2)),
-            ("  peak memory", cell("ours", "cold_mb", " MB", 0), cell("pelican", "cold_mb", " MB", 0),
-             cell("hugo", "cold_mb", " MB", 0)),
+            ("  peak memory", memory("ours", "cold"), memory("pelican", "cold"), memory("hugo", "cold")),
             ("search index (Pagefind)", cell("ours", "index_s"), "", ""),
             ("warm rebuild, nothing changed", f"{cell('ours', 'warm_s')} = "
              f"{100 * ours['warm_s']['median'] / cold:.0f}% of cold", "", ""),
@@ -412,26 +556,29 @@ def format_table(summary: dict, articles: int) -> str:
         rows.append(("cold build", "", cell("pelican", "cold_s"), cell("hugo", "cold_s", digits=2)))
     if "daily" in summary:
         daily = summary["daily"]
-        versus_hugo = (f" = {daily['e2e_cold_s']['median'] / summary['hugo']['cold_s']['median']:.1f}x Hugo's build"
-                       if "hugo" in summary else "")
-        rows += [
-            ("`make html` from nothing, end to end",
-             f"{cell('daily', 'e2e_cold_s')}{versus_hugo}, {cell('daily', 'e2e_cold_mb', ' MB', 0)}", "", ""),
-            ("`make html`, nothing changed", f"{cell('daily', 'e2e_nothing_s', digits=2)}, "
-             f"{cell('daily', 'e2e_nothing_mb', ' MB', 0)}", "", ""),
-            ("`make html` after one new dump", f"{cell('daily', 'e2e_one_new_s', digits=2)}, "
-             f"{cell('daily', 'e2e_one_new_mb', ' MB', 0)}", "", ""),
-            ("deploy: files uploaded, first / nothing changed / after one new dump",
-             f"{cell('daily', 'deploy_first_uploads', '', 0)} (of {cell('daily', 'site_files', '', 0)}) / "
-             f"{cell('daily', 'deploy_repeat_uploads', '', 0)} / {cell('daily', 'deploy_one_new_uploads', '', 0)} "
-             f"(and {cell('daily', 'deploy_one_new_deletes', '', 0)} deleted)", "", ""),
-            ("deploy: time, first / nothing changed / after one new dump (local server)",
-             f"{cell('daily', 'deploy_first_s')} / {cell('daily', 'deploy_repeat_s')} / "
-             f"{cell('daily', 'deploy_one_new_s')}", "", ""),
-        ]
+        steps = (("e2e_cold", "`make html` from nothing, end to end"),
+                 ("e2e_nothing", "`make html`, nothing changed"),
+                 ("e2e_one_new", "`make html` after one new dump"),
+                 ("e2e_corrected", "`make html` after one story's body corrected in its dump"),
+                 ("e2e_deleted", "`make html` after one story deleted (its post removed)"),
+                 ("e2e_template", f"`make html` after a template edited ({EDITED_TEMPLATE.name}: every story page)"),
+                 ("deploy_first", "`make deploy`, first (web build over the `make html` site, all uploaded)"),
+                 ("deploy_repeat", "`make deploy`, nothing changed"),
+                 ("deploy_one_new", "`make deploy` after one new dump"))
+        for prefix, label in steps:
+            versus_hugo = (f" = {daily[f'{prefix}_s']['median'] / summary['hugo']['cold_s']['median']:.1f}x Hugo"
+                           if "hugo" in summary and prefix.startswith("e2e_") else "")
+            rows.append((label, f"{cell('daily', f'{prefix}_s', digits=2)}{versus_hugo}, {memory('daily', prefix)}",
+                         "", f"{cell('hugo', 'cold_s', digits=2)}, {memory('hugo', 'cold')}"
+                         if prefix == "e2e_cold" and "hugo" in summary else ""))
+        rows.append(("`make deploy`: files uploaded, first / nothing changed / after one new dump (local S3 server)",
+                     f"{cell('daily', 'deploy_first_uploads', '', 0)} (site: {cell('daily', 'site_files', '', 0)} "
+                     f"files) / {cell('daily', 'deploy_repeat_uploads', '', 0)} / "
+                     f"{cell('daily', 'deploy_one_new_uploads', '', 0)} "
+                     f"(and {cell('daily', 'deploy_one_new_deletes', '', 0)} deleted)", "", ""))
         if "single_index_s" in daily:
             rows.append(("one whole-site search index, for comparison",
-                         f"{cell('daily', 'single_index_s')}, {cell('daily', 'single_index_mb', ' MB', 0)}", "", ""))
+                         f"{cell('daily', 'single_index_s')}, {memory('daily', 'single_index')}", "", ""))
             for query in SEARCH_QUERIES:
                 rows.append((f"first search for \"{query}\": bundles / one index",
                              f"{cell('daily', f'search KB bundles: {query}', ' KB', 0)} / "
@@ -440,6 +587,13 @@ def format_table(summary: dict, articles: int) -> str:
                              f"top 10 in common: {daily[f'search top-10 shared: {query}']['median']:.0f}", "", ""))
     lines += [f"| {articles:,} articles | ours | bare Pelican | Hugo |", "|---|---|---|---|"]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    if "daily" in summary and "hugo" in summary:
+        lines.append("\nHugo rebuilds everything on every build (its partial rebuilds live only in `hugo server`): "
+                     "each `make html` row's \"x Hugo\" is against its build from nothing.")
+    if "ours" in summary or "daily" in summary:
+        lines.append("\nPeak memory: \"tree\" is the most the step's processes held at once (the sum of their PSS, "
+                     "sampled every 50 ms or slower: scripts/treemem.py, median over repeats); \"largest process\" "
+                     "is the peak RSS of the biggest one alone (wait4), with its min-max spread.")
     if "ours" in summary and "pelican" in summary:
         lines.append(f"\nCold build ratio, ours / bare Pelican: "
                      f"{summary['ours']['cold_s']['median'] / summary['pelican']['cold_s']['median']:.2f}")
