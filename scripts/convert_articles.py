@@ -37,6 +37,7 @@ from ingest.enrich import RejectedArticle, enrich_article  # noqa: E402
 from ingest.fetch import ALLOW_PRIVATE_ENV, Fetcher  # noqa: E402
 from ingest.inputs import expand_inputs, read_input, unexpected  # noqa: E402
 from ingest.photos import PhotoError, make_photo  # noqa: E402
+from ingest.progress import progress  # noqa: E402
 from ingest.render import render_post  # noqa: E402
 from ingest.store import (  # noqa: E402
     IMPORTED,
@@ -50,7 +51,6 @@ from ingest.store import (  # noqa: E402
     remove_stale_temporaries,
 )
 
-PROGRESS_THRESHOLD = 200  # dump files; below this a progress bar is only clutter
 PARALLEL_THRESHOLD = 64  # dump files; below this starting workers costs more than it saves
 
 
@@ -94,14 +94,6 @@ def today() -> date:
     if epoch and epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), tz=UTC).date()
     return date.today()
-
-
-def progress(items, total: int):
-    if total >= PROGRESS_THRESHOLD and sys.stderr.isatty():
-        from tqdm import tqdm
-
-        return tqdm(items, total=total, unit="file", file=sys.stderr)
-    return items
 
 
 @dataclass
@@ -220,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
                if (record := manifest.unchanged(item, seen.get(item), options, listed))}
     files = [item for item in files if item not in skipped]
     posts, by_file = [], {}
-    for item, result in zip(files, progress(convert_files(files, args.date, args.source), len(files)),
+    for item, result in zip(files, progress(convert_files(files, args.date, args.source), len(files), "converting"),
                             strict=True):
         by_file[item] = result
         posts += result.posts

@@ -30,6 +30,9 @@ first deploy after it. Files with content-hashed names go first and pages last,
 so no page is live before what it loads; deletions come after every upload
 succeeded, the manifest last. A deploy killed halfway leaves new and old pages
 side by side and the next run finishes it.
+
+On a terminal, bars count the files hashed and the bytes uploaded
+(ingest/progress.py); in CI and in a log, the lines are as they always were.
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
 from urllib.parse import urlparse
+
+from ingest.progress import above, progress, progress_bar
 
 # Names that change whenever their bytes do: cached for a year, never revalidated.
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -198,9 +203,10 @@ def sha256_of(path: Path) -> str:
 def local_files(output: Path) -> dict[str, LocalFile]:
     """Every file of the built site by its name in the site; dotfiles (temporaries) left out."""
     found = {}
-    for path in sorted(output.rglob("*")):
+    paths = [path for path in sorted(output.rglob("*")) if path.is_file()]
+    for path in progress(paths, len(paths), "hashing"):
         name = path.relative_to(output).as_posix()
-        if path.is_file() and not any(part.startswith(".") for part in name.split("/")):
+        if not any(part.startswith(".") for part in name.split("/")):
             found[name] = LocalFile(name, path, sha256_of(path), path.stat().st_size)
     return found
 
@@ -440,16 +446,25 @@ def deploy(output: Path, target: Target, client, dry_run: bool = False, everythi
             except Exception as error:  # noqa: BLE001 - reported per file, the rest go on
                 return file, None, error
 
+        # A bar in bytes, for files of every size; the files counted beside it.
+        sending = progress_bar(len(plan.uploads), "uploading", total=sum(file.size for file in plan.uploads),
+                               unit="B", unit_scale=True, unit_divisor=1024)
+        tell, warn = above(sending, say), above(sending, lambda line: print(line, file=sys.stderr))
         # Hashed assets, then the rest, then pages (the plan's order): each group
         # done before the next starts.
         for _, group in groupby(plan.uploads, key=lambda file: upload_order(file.name)[0]):
             for file, etag, error in pool.map(send, list(group)):
+                if sending is not None:
+                    sending.set_postfix_str(f"{len(sent) + len(failed) + 1}/{len(plan.uploads)} files", refresh=False)
+                    sending.update(file.size)
                 if error is None:
                     sent[file.name] = etag
-                    say(f"upload {file.name}")
+                    tell(f"upload {file.name}")
                 else:
                     failed.append(file.name)
-                    print(f"error: {file.path}: upload failed ({describe(error)})", file=sys.stderr)
+                    warn(f"error: {file.path}: upload failed ({describe(error)})")
+        if sending is not None:
+            sending.close()
     if failed:
         print(f"deploy: {len(failed)} upload(s) failed; nothing deleted, run it again", file=sys.stderr)
         return 1

@@ -24,6 +24,9 @@ the two renames), and the next build finishes the job.
 Only published stories are searched: a draft or hidden story's page has no
 `data-pagefind-body`, so Pagefind leaves it out, and a bundle with no other
 page is not indexed at all (Pagefind would take every page of such a run).
+
+On a terminal, a bar counts the bundles indexed (ingest/progress.py) when
+there are at least two: each is a Pagefind run of seconds to minutes.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ingest.files import write_whole
+from ingest.progress import above, progress_bar
 
 FORMAT = 2  # 2: without Pagefind's interface files
 LISTING = "bundles.json"  # in the site: the bundles, for the search page
@@ -49,6 +53,7 @@ DEFAULT_STATE = Path("cache/search-index.json")  # beside the caches: what each 
 STORY_PAGE = re.compile(r"(\d{4})/(\d\d)/\d\d/[^/]+/(?:[^/]+/)?index\.html")
 SEARCH_BODY = b"data-pagefind-body"  # the part of a page Pagefind indexes; a page without it is left out
 SETTINGS_FILE = Path("pagefind.yml")
+BUNDLES_WORTH_A_BAR = 2  # one bundle is a daily build's few seconds
 # Pagefind peaks at about 90 MB per 1,000 story pages (889 MB for 10,000).
 YEAR_BUNDLE_MAX = 12_000  # read by Pagefind from the folder it runs in
 # Written into every bundle by Pagefind, loaded by no page of ours (400 KB a bundle).
@@ -211,9 +216,13 @@ def index_site(output: Path, state_path: Path = DEFAULT_STATE, workers: int | No
             if name in wanted and name not in stale and name not in unsearched}
     failed = []
     workers = workers or max(1, min(2, len(os.sched_getaffinity(0))))
+    indexing = progress_bar(len(stale), "indexing search bundles", BUNDLES_WORTH_A_BAR, unit="bundle")
+    say_error = above(indexing, lambda line: print(line, file=sys.stderr))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         results = pool.map(lambda name: (name, index_bundle(output, folder, name, months_of[name])), stale)
         for name, status in results:
+            if indexing is not None:
+                indexing.update()
             if status == 0:
                 done[name] = wanted[name]
                 save_state(state_path, output, done)  # progress survives a kill
@@ -221,8 +230,10 @@ def index_site(output: Path, state_path: Path = DEFAULT_STATE, workers: int | No
                 failed.append(name)
                 if name in known and (folder / name).is_dir():
                     done[name] = known[name]  # searched as it was; its old fingerprint retries next time
-                print(f"error: {output}: Pagefind failed on bundle {name} (exit {status}); "
-                      "its old index is kept", file=sys.stderr)
+                say_error(f"error: {output}: Pagefind failed on bundle {name} (exit {status}); "
+                          "its old index is kept")
+    if indexing is not None:
+        indexing.close()
     save_state(state_path, output, done)
     listed = {name: months_of[name] for name in done}
     primary = max(listed, key=lambda name: listed[name][-1], default=None)  # the newest month's

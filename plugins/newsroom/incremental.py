@@ -7,7 +7,8 @@ theme, plugins, desks and pages in the navigation), the source bytes and URL
 of every story it lists, and for a story page its neighbours and related
 stories. When the fingerprint and the files from the last build are still
 there, the page is left as it is; the signals it would have sent are sent
-anyway, so the sitemap still sees it.
+anyway, so the sitemap still sees it. On a terminal, a bar counts the pages
+rendered and kept, out of as many as the last build had (progress.py).
 
 Files the last build wrote and this one did not (a removed story's page,
 the last page of a listing that got shorter) are deleted, so a rebuild ends
@@ -41,6 +42,7 @@ from pelican.writers import Writer
 
 from .files import write_atomically
 from .listings import later_pattern, listing_pages
+from .progress import Stage
 
 log = logging.getLogger(__name__)
 LEDGER = "newsroom-pages.json"
@@ -109,6 +111,12 @@ def read_journal(path: Path) -> set[str]:
         return set()
 
 
+def pages_in(ledger: dict[str, dict]) -> int:
+    """The files a build with this ledger rendered or kept: this build's likely count
+    (static files are copied, not rendered)."""
+    return sum(len(entry["files"]) for name, entry in ledger.items() if not name.startswith("static:"))
+
+
 def _stamp(path: str) -> list[int] | None:
     try:
         stat = os.stat(path)
@@ -155,6 +163,7 @@ class IncrementalWriter(Writer):
         self._site_key: str | None = None
         self._everything_key: str | None = None
         self.rendered = self.skipped = 0
+        self.progress = Stage("rendering pages", estimate=pages_in(self.previous))
         _WRITERS[:] = [self]  # the one writer of this build, saved when it ends
 
     def _output_from_cache(self) -> str:
@@ -290,6 +299,7 @@ class IncrementalWriter(Writer):
                 signals.content_written.send(os.path.join(self.output_path, file), context=local)
             self.current[name] = entry
             self.skipped += len(entry["files"])
+            self._advance(len(entry["files"]))
             return
         written: list[str] = []
 
@@ -304,6 +314,10 @@ class IncrementalWriter(Writer):
             signals.content_written.disconnect(record)
         self._record(name, key, written)
         self.rendered += len(written)
+        self._advance(len(written))
+
+    def _advance(self, files: int) -> None:
+        self.progress.advance(files, f"{self.rendered} rendered, {self.skipped} kept")
 
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom",
                    override_output=False, feed_title=None):
@@ -318,11 +332,13 @@ class IncrementalWriter(Writer):
         if self._still_there(entry, key):
             self.current[path] = entry
             self.skipped += 1
+            self._advance(1)
             return None
         items = [_FeedItem(story, summary_only) for story in stories]
         feed = super().write_feed(items, context, path, url, feed_type, override_output, feed_title)
         self._record(path, key, [path])
         self.rendered += 1
+        self._advance(1)
         return feed
 
     def is_listing_feed(self, path: str) -> bool:
@@ -370,6 +386,7 @@ class IncrementalWriter(Writer):
 
     def save(self) -> None:
         """Keep this build's fingerprints for the next one (written atomically)."""
+        self.progress.close()  # before Pelican's last line
         for name in _STATIC:
             self.current[f"static:{name}"] = {"key": "static", "files": {name: []}}
         removed = self.remove_stale()

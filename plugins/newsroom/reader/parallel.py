@@ -10,6 +10,10 @@ here, by the site's own reader, so dates, tags and desks are the same
 objects a serial build makes. A file a worker cannot read is left to
 Pelican, which reads it again and reports it as it always does.
 
+On a terminal, one bar counts the posts converted and another the posts
+Pelican then reads, cached or not (progress.py): at archive scale each
+stage runs for a minute with nothing else to show.
+
 Workers are spawned, not forked: Pelican's console may hold a lock in
 another thread when a fork happens.
 
@@ -29,16 +33,20 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 
 from markdown import Markdown
+from pelican import signals
 from pelican.cache import FileDataCacher
 from pelican.utils import file_suffix
 
 from ..left_out import BadPost
 from ..patching import patches_on
+from ..progress import Stage, on_terminal
 from .site_reader import SiteMarkdownReader, post_text, sanitize
 
 # Below this many files to convert, starting the workers costs more than they save.
 PARALLEL_READ_MIN_FILES = 1000
+CHUNK_MAX = 500  # files a worker converts at a time: the bar moves at least this often
 _worker: dict = {}
+_reading: list[Stage] = []  # this build's bar over the posts Pelican reads
 log = logging.getLogger(__name__)
 
 
@@ -62,13 +70,17 @@ def _convert(paths: list[str]) -> list[tuple[str, str, dict]]:
     return converted
 
 
+def article_files(generator) -> list[str]:
+    """The files Pelican's article loop reads, as it lists them."""
+    return generator.get_files(generator.settings["ARTICLE_PATHS"], exclude=generator.settings["ARTICLE_EXCLUDES"])
+
+
 def _to_convert(generator) -> dict[str, object]:
     """Articles read by the site's Markdown reader whose cached conversion is
     missing or older than the file, with the file's stamp taken now: taken
     after converting, it could vouch for a file edited in the meantime."""
     readers, pending = generator.readers, {}
-    for name in generator.get_files(generator.settings["ARTICLE_PATHS"],
-                                    exclude=generator.settings["ARTICLE_EXCLUDES"]):
+    for name in article_files(generator):
         path = os.path.abspath(os.path.join(generator.path, name))
         if not isinstance(readers.readers.get(file_suffix(path)), SiteMarkdownReader):
             continue
@@ -77,8 +89,31 @@ def _to_convert(generator) -> dict[str, object]:
     return pending
 
 
+def _read_one(generator) -> None:
+    for stage in _reading:
+        stage.advance()
+
+
+def _done_reading(generator) -> None:
+    """Pelican's loop over the posts is over: its bar closes before anything else is said."""
+    for stage in _reading:
+        stage.close()
+    _reading.clear()
+    signals.article_generator_preread.disconnect(_read_one)
+    signals.article_generator_pretaxonomy.disconnect(_done_reading)
+
+
+def count_reading(generator, names: list[str]) -> None:
+    """A bar over the posts Pelican reads next, one step per file it opens (or finds cached)."""
+    _reading[:] = [Stage("reading posts", estimate=len(names))]
+    signals.article_generator_preread.connect(_read_one)
+    signals.article_generator_pretaxonomy.connect(_done_reading)
+
+
 def convert_on_every_core(generator) -> None:
     settings, readers = generator.settings, getattr(generator, "readers", None)
+    if on_terminal():  # listing the files costs a walk of content/: only for a bar
+        count_reading(generator, article_files(generator))
     cores = len(os.sched_getaffinity(0))
     if cores < 2 or readers is None or not patches_on():
         return
@@ -91,12 +126,14 @@ def convert_on_every_core(generator) -> None:
         if len(pending) < max(1, settings.get("PARALLEL_READ_MIN_FILES", PARALLEL_READ_MIN_FILES)):
             return
         paths = list(pending)
-        size = math.ceil(len(paths) / (cores * 4))
+        size = min(math.ceil(len(paths) / (cores * 4)), CHUNK_MAX)
         chunks = [paths[start : start + size] for start in range(0, len(paths), size)]
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=cores, mp_context=context, initializer=_start_worker,
-                                 initargs=(settings["MARKDOWN"], settings.get("SITEURL", ""))) as pool:
-            for converted in pool.map(_convert, chunks):
+        converting = Stage(f"converting posts on {cores} cores", estimate=len(paths))
+        with converting, ProcessPoolExecutor(max_workers=cores, mp_context=context, initializer=_start_worker,
+                                             initargs=(settings["MARKDOWN"], settings.get("SITEURL", ""))) as pool:
+            for chunk, converted in zip(chunks, pool.map(_convert, chunks), strict=True):
+                converting.advance(len(chunk))
                 for path, html, raw in converted:
                     reader = readers.readers[file_suffix(path)]
                     try:
