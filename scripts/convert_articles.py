@@ -207,7 +207,11 @@ def main(argv: list[str] | None = None) -> int:
     version = manifest.converter_version() if args.manifest else ""
     options = json.dumps([str(args.date or ""), args.source, args.force])
     seen = manifest.load(args.manifest, version)
-    listed = imported.keys() | removed.keys()
+    # An input is skipped only while each of its stories is removed, or imported
+    # with its post still there: a post the editor deleted sends its dump back
+    # through the converter, which lists the story as removed.
+    present = set(os.listdir(args.output)) if args.output.is_dir() else set()
+    listed = removed.keys() | {story for story, line in imported.items() if line.partition("\t")[0] in present}
     skipped = {item: record for item in files
                if (record := manifest.unchanged(item, seen.get(item), options, listed))}
     files = [item for item in files if item not in skipped]

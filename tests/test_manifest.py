@@ -58,12 +58,22 @@ def test_deleting_the_posts_with_their_list_imports_everything_again(convert, se
     assert read_posts(tmp_path / "posts") == posts
 
 
-def test_a_deleted_post_stays_deleted_while_its_dump_is_skipped(convert, seed_copy, tmp_path):
+def test_a_deleted_post_is_listed_as_removed_then_its_dump_is_skipped_again(convert, seed_copy, tmp_path):
     run_with_manifest(convert, seed_copy, tmp_path)
     victim = sorted((tmp_path / "posts").glob("*.md"))[0]
     victim.unlink()
+    _, stdout, _ = run_with_manifest(convert, seed_copy, tmp_path)
+    assert "1 deleted" in stdout and "skipped" not in stdout  # the dump is read again for its missing post
+    removed = (tmp_path / "posts/removed.tsv").read_text(encoding="utf-8").splitlines()
+    assert len([line for line in removed if not line.startswith("#")]) == 1
+    _, stdout, _ = run_with_manifest(convert, seed_copy, tmp_path)
+    assert "1 input(s) converted before, skipped" in stdout and not victim.exists()
+    # and "re-import everything" (posts and imported.tsv deleted) keeps it deleted
+    for post in (tmp_path / "posts").glob("*.md"):
+        post.unlink()
+    (tmp_path / "posts/imported.tsv").unlink()
     run_with_manifest(convert, seed_copy, tmp_path)
-    assert not victim.exists()
+    assert not victim.exists() and len(list((tmp_path / "posts").glob("*.md"))) == 1
 
 
 def test_force_and_another_date_convert_a_known_dump_again(convert, seed_copy, tmp_path):
