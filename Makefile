@@ -46,18 +46,16 @@ convert: $(STAMP)  ## convert content/raw into content/articles (rejected dumps 
 	$(BIN)/python scripts/convert_articles.py content/raw --output content/articles --manifest cache/convert-manifest.json || [ $$? -eq 1 ]
 
 html: $(STAMP)  ## convert, build output/ and index it for search, when anything changed (non-zero if a post was left out)
-	$(BIN)/python scripts/build_site.py $(CONF) --output $(OUTPUT)
+	$(BIN)/python scripts/build_site.py $(CONF) --output $(OUTPUT) $(if $(NO_WAIT),--no-wait)
 
 serve: $(STAMP)  ## serve output/ on 127.0.0.1:8000 as a static host would (404.html for missing pages)
 	$(BIN)/python scripts/serve.py $(OUTPUT) --host $(HOST) --port $(PORT)
 
-devserver: convert  ## rebuild on every change and serve
-	$(BIN)/pelican content -s $(CONF) -o $(OUTPUT) --autoreload & pelican=$$!; \
-	trap 'kill $$pelican 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/python scripts/serve.py $(OUTPUT) --host $(HOST) --port $(PORT)
+devserver: $(STAMP)  ## serve output/ and build it as make html does on every change (one build at a time)
+	$(BIN)/python scripts/devserver.py $(CONF) --output $(OUTPUT) --host $(HOST) --port $(PORT)
 
 publish: $(STAMP)  ## build for the web (make publish SITEURL=https://...); fails if a post was left out
-	SITEURL="$(SITEURL)" $(BIN)/python scripts/build_site.py $(PUBLISHCONF) --output $(OUTPUT)
+	SITEURL="$(SITEURL)" $(BIN)/python scripts/build_site.py $(PUBLISHCONF) --output $(OUTPUT) $(if $(NO_WAIT),--no-wait)
 
 deploy-address:  # before publish: links in pages and feeds must name the deployed site
 	@test -n "$(SITEURL)" || { echo "error: deploy: SITEURL is not set: make deploy SITEURL=https://the-address-readers-use" >&2; exit 2; }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Convert, build and index the site, or say it is already up to date.
 
-    build_site.py SETTINGS [--output DIR] [--force]     (run in the project's folder)
+    build_site.py SETTINGS [--output DIR] [--force] [--no-wait]     (run in the project's folder)
 
 `make html` and `make publish` run this. The three steps (converter,
 Pelican, Pagefind) each skip work that is already done, but at archive
@@ -13,18 +13,32 @@ pagefind.yml, the lock file and the environment variables the settings
 read) and the fingerprint is saved beside the caches. The next run that
 finds the same fingerprint, with the site still in place, does nothing.
 
+The fingerprint is taken after the converter and before Pelican reads the
+posts: a file saved while Pelican or Pagefind runs is built by the next run.
 A step that fails or reports a bad input saves no fingerprint, so the next
 run does the work again and reports the problem again. Hand edits to
 output/ are not inputs: `make clean html` rebuilds from nothing.
+
+One build at a time: two builds writing output/, content/articles/ and the
+caches together would leave a mix of both. The whole run, the up-to-date
+check included, holds an exclusive flock on cache/build.lock; a second run
+says in one line which build holds it and waits (or, with --no-wait, exits
+with status 75). The kernel drops a flock when its last holder dies, even by
+SIGKILL, so a crash leaves no stale lock; the steps inherit the lock, so a
+step left running after its parent was killed still holds it.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import hashlib
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from ingest.files import write_whole
@@ -33,6 +47,8 @@ INPUT_FOLDERS = ("content", "theme", "plugins", "scripts")
 INPUT_FILES = ("pelican.conf.py", "publish.conf.py", "pagefind.yml", "requirements/runtime.txt")
 INPUT_ENVIRONMENT = ("SITEURL", "SOURCE_DATE_EPOCH")
 STAMP = Path("cache/site.stamp")
+LOCK = Path("cache/build.lock")
+BUSY = 75  # EX_TEMPFAIL: another build holds the lock and --no-wait was given
 JOURNAL = "newsroom-pages.journal"  # plugins/newsroom/incremental.py: pages being written
 SKIPPED_NAMES = {"__pycache__", ".pytest_cache"}
 
@@ -95,33 +111,118 @@ def up_to_date(root: Path, settings: str, output: str) -> bool:
     return saved == fingerprint(root, settings, output) and site_in_place(root, output)
 
 
-def save_stamp(root: Path, settings: str, output: str) -> None:
-    write_whole(root / STAMP, fingerprint(root, settings, output) + "\n")
+def save_stamp(root: Path, seen: str) -> None:
+    write_whole(root / STAMP, seen + "\n")
 
 
 def forget_stamp(root: Path) -> None:
     (root / STAMP).unlink(missing_ok=True)
 
 
-def run(*command: str) -> int:
-    return subprocess.run(command).returncode
+class BuildRunning(Exception):
+    """Another build holds the lock; the message names it."""
 
 
-def build(settings: str, output: str) -> tuple[int, bool]:
-    """The three steps: the exit status, and whether everything went cleanly.
+class NoLock(Exception):
+    """The lock file cannot be made or opened (a read-only or foreign cache/); the message says why."""
+
+
+def holder_line(text: str) -> str:
+    """'another build is running (pid N, since HH:MM:SS)', from what the holder wrote in the lock file."""
+    try:
+        pid, since = text.split()
+        started = time.strftime("%H:%M:%S", time.localtime(float(since)))
+        return f"another build is running (pid {int(pid)}, since {started})"
+    except ValueError:  # the holder has the lock but has not written itself in yet
+        return "another build is running"
+
+
+def locked(path: Path, block: bool) -> int:
+    """The lock file's descriptor, locked (BlockingIOError if busy and not `block`).
+    Opened again if the file was removed or replaced (`make clean`) meanwhile:
+    a lock on a file no longer at `path` keeps no one else out."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        lock = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX if block else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if os.path.samestat(os.fstat(lock), os.stat(path)):
+                return lock
+        except FileNotFoundError:
+            pass
+        except BaseException:
+            os.close(lock)
+            raise
+        os.close(lock)
+
+
+@contextlib.contextmanager
+def build_lock(root: Path, wait: bool = True) -> Iterator[int]:
+    """Hold the project's build lock; yield its descriptor (the steps inherit it).
+
+    Busy: raise BuildRunning, or say so in one line on stderr and wait."""
+    path = root / LOCK
+    try:
+        try:
+            lock = locked(path, block=False)
+        except BlockingIOError:
+            holder = holder_line(_text_of(path))
+            if not wait:
+                raise BuildRunning(holder) from None
+            print(f"{holder}; waiting", file=sys.stderr, flush=True)
+            lock = locked(path, block=True)
+    except OSError as error:
+        raise NoLock(f"error: {path.relative_to(root)}: cannot take the build lock: {error.strerror}") from None
+    try:
+        os.ftruncate(lock, 0)
+        os.pwrite(lock, f"{os.getpid()} {time.time():.0f}\n".encode(), 0)
+        yield lock
+    finally:
+        os.close(lock)  # the lock goes with the last descriptor of it
+
+
+def _text_of(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def run(*command: str, lock: int) -> int:
+    return subprocess.run(command, pass_fds=(lock,)).returncode
+
+
+def build(root: Path, settings: str, output: str, lock: int) -> tuple[int, str | None]:
+    """The three steps: the exit status, and the fingerprint to save if everything went cleanly.
 
     Rejected inputs do not fail the build (the rest is converted and built,
-    as `make convert` has it), but they are not clean: the next run reports them again."""
+    as `make convert` has it), but they are not clean: the next run reports them again.
+    The fingerprint is of the inputs as Pelican is about to read them."""
     python = sys.executable
     pelican = str(Path(python).with_name("pelican"))
     converted = run(python, "scripts/convert_articles.py", "content/raw", "--output", "content/articles",
-                    "--manifest", "cache/convert-manifest.json")
+                    "--manifest", "cache/convert-manifest.json", lock=lock)
     if converted not in (0, 1):  # 1: some inputs rejected, the rest converted
-        return converted, False
-    built = run(pelican, "content", "-s", settings, "-o", output)
-    indexed = run(python, "scripts/search_index.py", output)  # also after a post was left out
+        return converted, None
+    seen = fingerprint(root, settings, output)
+    built = run(pelican, "content", "-s", settings, "-o", output, lock=lock)
+    indexed = run(python, "scripts/search_index.py", output, lock=lock)  # also after a post was left out
     status = built or indexed
-    return status, status == 0 and converted == 0
+    return status, seen if status == 0 and converted == 0 else None
+
+
+def build_if_changed(root: Path, settings: str, output: str, force: bool = False, wait: bool = True) -> int:
+    """Under the build lock: build, or say the site is up to date. The check is
+    made under the lock too: a build that waited may find its work done."""
+    with build_lock(root, wait) as lock:
+        if not force and up_to_date(root, settings, output):
+            print(f"{output}/ is up to date: nothing changed since the last build", flush=True)
+            return 0
+        forget_stamp(root)  # a build cut short must not leave the old stamp vouching for it
+        status, seen = build(root, settings, output, lock)
+        if seen:
+            save_stamp(root, seen)
+        return status
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -129,17 +230,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("settings", help="Pelican settings file (pelican.conf.py or publish.conf.py)")
     parser.add_argument("--output", default="output")
     parser.add_argument("--force", action="store_true", help="build even when nothing changed")
+    parser.add_argument("--no-wait", action="store_true",
+                        help=f"when another build is running, exit with status {BUSY} instead of waiting")
     args = parser.parse_args(argv)
     project = Path.cwd()  # the project's folder, where make runs
-    if not args.force and up_to_date(project, args.settings, args.output):
-        print(f"{args.output}/ is up to date: nothing changed since the last build")
-        return 0
-    forget_stamp(project)  # a build cut short must not leave the old stamp vouching for it
-    status, clean = build(args.settings, args.output)
-    if clean:
-        save_stamp(project, args.settings, args.output)
-    return status
+    try:
+        return build_if_changed(project, args.settings, args.output, args.force, wait=not args.no_wait)
+    except BuildRunning as running:
+        print(f"{running}; not waiting (--no-wait)", file=sys.stderr)
+        return BUSY
+    except NoLock as error:
+        print(error, file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # Ctrl-C, while waiting or building: the steps were told too
+        print("build_site: interrupted", file=sys.stderr)
+        sys.exit(130)
