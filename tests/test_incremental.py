@@ -137,3 +137,22 @@ def test_a_translation_added_later_links_its_original_as_a_clean_build_does(post
     assert differing_files(incremental, clean) == []
     day = header["Date"][:10].replace("-", "/")
     assert 'hreflang="fr"' in (incremental / day / header["Slug"] / "index.html").read_text(encoding="utf-8")
+
+
+def test_new_tag_addresses_in_the_settings_reach_every_page_of_a_warm_build(posts, tmp_path):
+    """A cached tag carries the settings it was read with: a warm build under new
+    TAG_URL/TAG_SAVE_AS must not link or write the old addresses."""
+    topics = {"TAG_URL": "topic/{slug}/", "TAG_SAVE_AS": "topic/{slug}/index.html"}
+    rebuild(posts, tmp_path / "incremental")
+    cached = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+    incremental = build_site(posts, tmp_path / "incremental", override={**cached, **topics})
+    clean = build_site(posts, tmp_path / "clean", override=topics)
+    assert differing_files(incremental, clean) == []
+    assert (incremental / "topic").is_dir() and not (incremental / "tag").exists()
+
+
+def test_a_site_with_no_story_has_the_same_feeds_on_every_build(tmp_path):
+    first = (build_site([], tmp_path / "first") / "feeds/all.atom.xml").read_bytes()
+    second = (build_site([], tmp_path / "second") / "feeds/all.atom.xml").read_bytes()
+    assert b"<entry>" not in first
+    assert first == second

@@ -31,6 +31,7 @@ import hashlib
 import json
 import logging
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pelican
@@ -63,6 +64,13 @@ _WHERE_SETTINGS = frozenset({"PATH", "OUTPUT_PATH", "CACHE_PATH", "THEME", "PLUG
 
 def _digest(value) -> str:
     return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()
+
+
+def settings_digest(settings: dict) -> str:
+    """The settings a build's output depends on, as one hash: where the project
+    lies on disk aside, so a checkout moved elsewhere keeps its caches."""
+    return _digest(sorted((key, repr(value)) for key, value in settings.items()
+                          if isinstance(value, (*_SCALARS, list, tuple, dict)) and key not in _WHERE_SETTINGS))
 
 
 def _hash_tree(folder: Path) -> list[tuple[str, str]]:
@@ -208,10 +216,7 @@ class IncrementalWriter(Writer):
     def _site(self, context) -> str:
         """Everything every page shows or is built with."""
         if self._site_key is None:
-            settings = sorted(
-                (k, repr(v)) for k, v in self.settings.items()
-                if isinstance(v, (*_SCALARS, list, tuple, dict)) and k not in _WHERE_SETTINGS
-            )
+            settings = settings_digest(self.settings)
             plugins = [_hash_tree(Path(p)) for p in self.settings.get("PLUGIN_PATHS", [])]
             self._site_key = _digest([
                 pelican.__version__, settings, _hash_tree(Path(self.settings["THEME"])), plugins,
@@ -318,6 +323,17 @@ class IncrementalWriter(Writer):
 
     def _advance(self, files: int) -> None:
         self.progress.advance(files, f"{self.rendered} rendered, {self.skipped} kept")
+
+    def _create_new_feed(self, feed_type, feed_title, context):
+        """Pelican's feed, dated by its stories; one with none by SOURCE_DATE_EPOCH
+        (else the Unix epoch), never by the clock, as feedgenerator would: two
+        builds of the same sources must agree byte for byte."""
+        feed = super()._create_new_feed(feed_type, feed_title, context)
+        dated_by_stories = feed.latest_post_date
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+        fixed = datetime.fromtimestamp(int(epoch) if epoch.isdigit() else 0, tz=UTC)
+        feed.latest_post_date = lambda: dated_by_stories() if feed.items else fixed
+        return feed
 
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom",
                    override_output=False, feed_title=None):

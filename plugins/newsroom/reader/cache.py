@@ -7,9 +7,11 @@ stale pickle raises (a module renamed since, another Pelican). Here:
 
 - every cache and ledger is written to a temporary file and renamed into
   place, so a reader sees the old file or the new one, never half of either;
-- a cache is stamped with the versions that wrote it; one that is missing
-  is normal, one that is unreadable, of the wrong shape or from another
-  version is dropped with one warning line, and the build starts afresh;
+- a cache is stamped with the versions that wrote it and the settings it was
+  read with (a cached tag or desk carries its TAG_URL, its slug rules...);
+  one that is missing is normal, one read under other settings is dropped
+  with one info line, one that is unreadable, of the wrong shape or from
+  another version is dropped with one warning line, and the build starts afresh;
 - the cache is re-pickled only when something was read afresh (at archive
   scale it is tens of megabytes, and a warm build reads nothing new).
 
@@ -28,6 +30,7 @@ import pelican
 from pelican.cache import FileDataCacher
 
 from ..files import write_atomically
+from ..incremental import settings_digest
 from ..patching import register_patch
 
 log = logging.getLogger(__name__)
@@ -37,8 +40,12 @@ FORMAT = 3  # 3: reST and HTML posts read by the site's readers; remote images m
 VERSION = (FORMAT, pelican.__version__, sys.version_info[:2])
 
 
-def load_cache(path: str, opener=open) -> dict:
-    """The cache at `path`, or {} (with one warning line when a file was there but unusable)."""
+def stamp_of(settings: dict) -> tuple:
+    return (*VERSION, settings_digest(settings))
+
+
+def load_cache(path: str, opener=open, stamp: tuple = VERSION) -> dict:
+    """The cache at `path`, or {} (with one line saying why when a file was there but unusable)."""
     try:
         with opener(path, "rb") as stream:
             stamped = pickle.load(stream)
@@ -47,9 +54,15 @@ def load_cache(path: str, opener=open) -> dict:
     except Exception as error:  # noqa: BLE001 - any unreadable cache is dropped, never fatal
         log.warning("newsroom: %s is unreadable (%s); starting without it", path, type(error).__name__)
         return {}
-    if not (isinstance(stamped, dict) and stamped.get("version") == VERSION
+    if not (isinstance(stamped, dict) and isinstance(stamped.get("version"), tuple)
             and isinstance(stamped.get("data"), dict)):
         log.warning("newsroom: %s was written by another version; starting without it", path)
+        return {}
+    if stamped["version"] != stamp:
+        if stamped["version"][:len(VERSION)] != VERSION:
+            log.warning("newsroom: %s was written by another version; starting without it", path)
+        else:
+            log.info("newsroom: %s was read with other settings; reading every post again", path)
         return {}
     return stamped["data"]
 
@@ -58,8 +71,9 @@ def _load_safely(original):
     def __init__(self, settings, cache_name, caching_policy, load_policy):
         original(self, settings, cache_name, caching_policy, False)
         self._newsroom_changed = False
+        self._newsroom_stamp = stamp_of(settings)
         if load_policy:
-            self._cache = load_cache(self._cache_path, self._cache_open)
+            self._cache = load_cache(self._cache_path, self._cache_open, self._newsroom_stamp)
 
     return __init__
 
@@ -79,7 +93,8 @@ def _save_atomically(original):
         if not getattr(self, "_newsroom_changed", True) and os.path.exists(self._cache_path):
             return
         try:
-            data = pickle.dumps({"version": VERSION, "data": self._cache}, pickle.HIGHEST_PROTOCOL)
+            stamp = getattr(self, "_newsroom_stamp", VERSION)
+            data = pickle.dumps({"version": stamp, "data": self._cache}, pickle.HIGHEST_PROTOCOL)
             if self._cache_open is not open:  # GZIP_CACHE
                 import gzip
 
