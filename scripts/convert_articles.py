@@ -175,7 +175,7 @@ def convert_files(files: list[str], forced_date: date | None, outlet: str = ""):
 
 
 def remember(path: Path, version: str, options: str, skipped: dict, by_file: dict[str, FileResult],
-             planned: list, failed: dict) -> None:
+             planned: list, failed: dict, posts: dict[str, list]) -> None:
     """Save the manifest: the inputs skipped, and those converted whole this time."""
     outcome = {item.post.story: "failed" if item.path in failed else item.outcome for item in planned}
     listed_outcomes = {"new", "updated", "unchanged", "kept", "deleted"}
@@ -188,7 +188,7 @@ def remember(path: Path, version: str, options: str, skipped: dict, by_file: dic
         if record:
             records[item] = record
     try:
-        manifest.save(path, version, records)
+        manifest.save(path, version, records, posts)
     except OSError as error:
         print(f"warning: {path}: cannot save the manifest ({error.strerror}); "
               "the next run converts every input again", file=sys.stderr)
@@ -207,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     version = manifest.converter_version() if args.manifest else ""
     options = json.dumps([str(args.date or ""), args.source, args.force])
     seen = manifest.load(args.manifest, version)
+    known_posts = manifest.load_posts(args.manifest, version)
     # An input is skipped only while each of its stories is removed, or imported
     # with its post still there: a post the editor deleted sends its dump back
     # through the converter, which lists the story as removed.
@@ -229,7 +230,9 @@ def main(argv: list[str] | None = None) -> int:
 
     rejected = len(errors)
     try:
-        on_disk = read_posts(args.output) if posts else {}  # nothing new: nothing to compare
+        # Nothing new: nothing to compare. Else each post's header from the manifest
+        # while its file is unchanged: the plan reads only the posts it needs.
+        on_disk = read_posts(args.output, known_posts) if posts else {}
         planned = plan_writes(posts, args.output, on_disk, today(), args.force, imported, removed)
     except OSError as error:
         print(f"error: {args.output}: cannot read posts: {error.strerror}", file=sys.stderr)
@@ -243,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         errors += [f"{path}: cannot write: {error.strerror}" for path, error in failed.items()]
         errors += [f"{path}: cannot write: {error.strerror}" for path, error in list_errors]
         if args.manifest and not list_errors:
-            remember(args.manifest, version, options, skipped, by_file, planned, failed)
+            remember(args.manifest, version, options, skipped, by_file, planned, failed, known_posts)
     outcomes = ["failed" if item.path in failed else item.outcome for item in planned]
     for item, outcome in zip(planned, outcomes, strict=True):
         newly_deleted = outcome == "deleted" and item.post.story not in removed

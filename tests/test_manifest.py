@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 
 from conftest import BAD_DUMPS, DUMPS, read_posts
@@ -104,3 +105,36 @@ def test_a_manifest_from_another_converter_or_damaged_converts_everything(conver
     code, damaged, _ = run_with_manifest(convert, seed_copy, tmp_path)
     assert "skipped" not in other and "2 unchanged" in other
     assert code == 0 and "skipped" not in damaged and "2 unchanged" in damaged
+
+
+def test_planning_trusts_a_posts_record_while_its_size_and_time_hold_and_reads_it_when_either_changes(tmp_path):
+    from ingest.store import read_posts
+
+    post = tmp_path / "2025-03-04-harbour.md"
+    post.write_text("Title: Harbour\nSlug: harbour\nStory: aaaa\nDate: 2025-03-04\n\nBody.\n", encoding="utf-8")
+    known: dict[str, list] = {}
+    assert read_posts(tmp_path, known)[post.name].slug == "harbour"
+    assert known[post.name][2:] == ["harbour", "aaaa", "2025-03-04", False]
+    stat = post.stat()
+    post.write_text("Title: Harbour\nSlug: hxrbour\nStory: aaaa\nDate: 2025-03-04\n\nBody.\n", encoding="utf-8")
+    os.utime(post, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same time: the record holds
+    cached = read_posts(tmp_path, known)[post.name]
+    assert cached.slug == "harbour" and "hxrbour" in cached.text  # the text itself is read when asked for
+    os.utime(post, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # touched: read again
+    assert read_posts(tmp_path, known)[post.name].slug == "hxrbour"
+    post.unlink()
+    assert read_posts(tmp_path, known) == {} and known == {}
+
+
+def test_a_slug_an_editor_changed_by_hand_is_taken_by_the_next_import(convert, seed_copy, tmp_path):
+    run_with_manifest(convert, seed_copy, tmp_path)
+    post = sorted((tmp_path / "posts").glob("*.md"))[0]
+    text = post.read_text(encoding="utf-8")
+    slug = re.search(r"^Slug: (.+)$", text, re.MULTILINE).group(1)
+    taken = "kenya-and-ethiopia-sign-border-water-deal"  # the slug of the story the next dump brings
+    post.write_text(text.replace(f"Slug: {slug}", f"Slug: {taken}"), encoding="utf-8")
+    shutil.copy(DUMPS / "no_photo.txt", seed_copy / "no_photo.txt")
+    run_with_manifest(convert, seed_copy, tmp_path)
+    slugs = [re.search(r"^Slug: (.+)$", path.read_text(encoding="utf-8"), re.MULTILINE).group(1)
+             for path in (tmp_path / "posts").glob("*.md")]
+    assert len(slugs) == len(set(slugs)) and f"{taken}-2" in slugs  # no two posts share an address

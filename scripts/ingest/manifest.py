@@ -9,6 +9,11 @@ every one of its stories is still in `imported.tsv` or `removed.tsv`; so
 an edited dump, a converter change, `--force`, `--date`, `--source`, or
 deleting the posts together with `imported.tsv` (a full re-import) all
 convert it again. A missing or unreadable manifest only costs time.
+
+It also keeps, for each post in the output folder, its size, time and the
+header fields that place it (Slug, Story, Date, Date-Given), so planning a
+new story reads only the posts the plan needs, not the whole archive
+(store.read_posts).
 """
 
 from __future__ import annotations
@@ -50,18 +55,31 @@ def file_hash(path: str) -> str:
         return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
-def load(path: Path | None, version: str) -> dict[str, Seen]:
+def _data(path: Path | None, version: str) -> dict:
     if path is None:
         return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format") != FORMAT or data.get("converter") != version:
-            return {}
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("converter") != version:
+        return {}
+    return data
+
+
+def load(path: Path | None, version: str) -> dict[str, Seen]:
+    try:
         return {name: Seen(entry["size"], entry["mtime_ns"], entry["sha256"], entry["options"],
                            tuple(entry["stories"]))
-                for name, entry in data["inputs"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                for name, entry in _data(path, version).get("inputs", {}).items()}
+    except (KeyError, TypeError, AttributeError):
         return {}
+
+
+def load_posts(path: Path | None, version: str) -> dict[str, list]:
+    """The posts' records (store.read_posts checks each against its file)."""
+    posts = _data(path, version).get("posts", {})
+    return posts if isinstance(posts, dict) else {}
 
 
 def unchanged(item: str, seen: Seen | None, options: str, listed) -> Seen | None:
@@ -90,10 +108,11 @@ def record(item: str, options: str, stories: list[str]) -> Seen | None:
     return Seen(stat.st_size, stat.st_mtime_ns, sha256, options, tuple(stories))
 
 
-def save(path: Path, version: str, inputs: dict[str, Seen]) -> None:
+def save(path: Path, version: str, inputs: dict[str, Seen], posts: dict[str, list] | None = None) -> None:
     """Written whole through a temporary file: a killed run leaves the old manifest."""
     data = {"format": FORMAT, "converter": version,
             "inputs": {name: {"size": seen.size, "mtime_ns": seen.mtime_ns, "sha256": seen.sha256,
                               "options": seen.options, "stories": list(seen.stories)}
-                       for name, seen in sorted(inputs.items())}}
+                       for name, seen in sorted(inputs.items())},
+            "posts": dict(sorted((posts or {}).items()))}
     write_whole(path, json.dumps(data, separators=(",", ":")))

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import heapq
+import os
 import re
 import zlib
 from dataclasses import dataclass, replace
@@ -58,13 +59,26 @@ class Planned:
     replaces: Path | None = None  # the story's old file, when its name changed
 
 
-@dataclass(frozen=True)
 class OnDisk:
-    text: str
-    slug: str | None = None
-    story: str | None = None
-    date: str | None = None
-    date_given: bool = False
+    """A post already on disk: the header fields that place it, and its text,
+    read from the file only when the plan needs it (a story updated, a day
+    near a new story's): planning one new story reads a few posts, not all."""
+
+    __slots__ = ("slug", "story", "date", "date_given", "_path", "_text")
+
+    def __init__(self, text: str | None, slug: str | None = None, story: str | None = None,
+                 date: str | None = None, date_given: bool = False, path: Path | None = None):
+        self._text, self._path = text, path
+        self.slug, self.story, self.date, self.date_given = slug, story, date, date_given
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self._path.read_text(encoding="utf-8", errors="replace")
+        return self._text
+
+    def fields(self) -> list:
+        return [self.slug, self.story, self.date, self.date_given]
 
 
 def post_filename(day: date, slug: str) -> str:
@@ -77,12 +91,30 @@ def parse_on_disk(text: str) -> OnDisk:
                   header.get("Date") or None, header.get("Date-Given") == "yes")
 
 
-def read_posts(folder: Path) -> dict[str, OnDisk]:
-    """The posts already in `folder`, by file name."""
+def read_posts(folder: Path, known: dict[str, list] | None = None) -> dict[str, OnDisk]:
+    """The posts already in `folder`, by file name.
+
+    `known` (file name -> [size, mtime_ns, slug, story, date, date_given], the
+    manifest's record of the last run) spares reading a post whose size and
+    time are unchanged: its text is read only if the plan asks for it. It is
+    brought up to date in place."""
     posts = {}
+    known = {} if known is None else known
     if folder.is_dir():
-        for path in sorted(folder.glob("*.md")):
-            posts[path.name] = parse_on_disk(path.read_text(encoding="utf-8", errors="replace"))
+        with os.scandir(folder) as entries:
+            found = sorted((entry.name, entry) for entry in entries if entry.name.endswith(".md"))
+        for name, entry in found:
+            if not entry.is_file():
+                continue
+            stat = entry.stat()
+            record = known.get(name)
+            if isinstance(record, list) and len(record) == 6 and record[:2] == [stat.st_size, stat.st_mtime_ns]:
+                posts[name] = OnDisk(None, *record[2:], path=Path(entry.path))
+            else:
+                posts[name] = parse_on_disk(Path(entry.path).read_text(encoding="utf-8", errors="replace"))
+                known[name] = [stat.st_size, stat.st_mtime_ns, *posts[name].fields()]
+    for name in set(known) - set(posts):
+        del known[name]
     return posts
 
 
