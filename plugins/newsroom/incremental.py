@@ -60,6 +60,10 @@ LISTED = frozenset({"articles", "dates"})  # what Pelican paginates; our listing
 # plugins' files are hashed): a checkout moved elsewhere keeps its ledger.
 _WHERE_SETTINGS = frozenset({"PATH", "OUTPUT_PATH", "CACHE_PATH", "THEME", "PLUGIN_PATHS",
                              "JINJA_FILTERS"})  # functions: their code is in the hashed plugins
+# How a build runs, not what it makes: the same site whatever they say.
+_HOW_SETTINGS = frozenset({"PARALLEL_READ_MIN_FILES", "CACHE_CONTENT", "LOAD_CONTENT_CACHE",
+                           "CONTENT_CACHING_LAYER", "CHECK_MODIFIED_METHOD", "GZIP_CACHE", "DEBUG",
+                           "LOG_FILTER", "DELETE_OUTPUT_DIRECTORY", "OUTPUT_RETENTION"})
 
 
 def _digest(value) -> str:
@@ -68,9 +72,11 @@ def _digest(value) -> str:
 
 def settings_digest(settings: dict) -> str:
     """The settings a build's output depends on, as one hash: where the project
-    lies on disk aside, so a checkout moved elsewhere keeps its caches."""
+    lies on disk and how the build runs aside, so a checkout moved elsewhere, or
+    built with another cache policy, keeps its caches."""
     return _digest(sorted((key, repr(value)) for key, value in settings.items()
-                          if isinstance(value, (*_SCALARS, list, tuple, dict)) and key not in _WHERE_SETTINGS))
+                          if isinstance(value, (*_SCALARS, list, tuple, dict))
+                          and key not in _WHERE_SETTINGS and key not in _HOW_SETTINGS))
 
 
 def _hash_tree(folder: Path) -> list[tuple[str, str]]:
