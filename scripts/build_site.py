@@ -44,6 +44,7 @@ from pathlib import Path
 from ingest.files import write_whole
 
 INPUT_FOLDERS = ("content", "theme", "plugins", "scripts")
+POSTS = "content/articles"  # what the converter writes: stamped after it, as Pelican reads it
 INPUT_FILES = ("pelican.conf.py", "publish.conf.py", "pagefind.yml", "requirements/runtime.txt")
 INPUT_ENVIRONMENT = ("SITEURL", "SOURCE_DATE_EPOCH")
 STAMP = Path("cache/site.stamp")
@@ -73,19 +74,30 @@ def file_stamps(root: Path, folder: str):
                 yield f"{os.path.relpath(entry.path, root)}\t{stat.st_size}\t{stat.st_mtime_ns}"
 
 
-def fingerprint(root: Path, settings: str, output: str) -> str:
-    """One hash of everything a build reads, and of where and how it was built."""
-    digest = hashlib.blake2b(digest_size=20)
-    for line in (f"settings\t{settings}", f"output\t{output}",
-                 *(f"env\t{name}\t{os.environ.get(name, '')}" for name in INPUT_ENVIRONMENT)):
-        digest.update(line.encode() + b"\n")
+def input_lines(root: Path, settings: str, output: str) -> list[str]:
+    """One line for everything a build reads, and for where and how it was built."""
+    lines = [f"settings\t{settings}", f"output\t{output}",
+             *(f"env\t{name}\t{os.environ.get(name, '')}" for name in INPUT_ENVIRONMENT)]
     for folder in INPUT_FOLDERS:
-        for line in file_stamps(root, folder):
-            digest.update(line.encode("utf-8", "surrogateescape") + b"\n")
+        lines += file_stamps(root, folder)
     for name in INPUT_FILES:
-        for line in _one(root, name):
-            digest.update(line.encode() + b"\n")
+        lines += _one(root, name)
+    return lines
+
+
+def digest_of(lines: list[str]) -> str:
+    digest = hashlib.blake2b(digest_size=20)
+    for line in sorted(lines):
+        digest.update(line.encode("utf-8", "surrogateescape") + b"\n")
     return digest.hexdigest()
+
+
+def fingerprint(root: Path, settings: str, output: str) -> str:
+    return digest_of(input_lines(root, settings, output))
+
+
+def is_post(line: str) -> bool:
+    return line.startswith(f"{POSTS}/")
 
 
 def _one(root: Path, name: str):
@@ -188,8 +200,8 @@ def _text_of(path: Path) -> str:
         return ""
 
 
-def run(*command: str, lock: int) -> int:
-    return subprocess.run(command, pass_fds=(lock,)).returncode
+def run(*command: str, lock: int | None = None) -> int:
+    return subprocess.run(command, pass_fds=(lock,) if lock is not None else ()).returncode
 
 
 def build(root: Path, settings: str, output: str, lock: int) -> tuple[int, str | None]:
@@ -197,14 +209,20 @@ def build(root: Path, settings: str, output: str, lock: int) -> tuple[int, str |
 
     Rejected inputs do not fail the build (the rest is converted and built,
     as `make convert` has it), but they are not clean: the next run reports them again.
-    The fingerprint is of the inputs as Pelican is about to read them."""
+    The fingerprint is of the inputs as each step was about to read them: the
+    dumps and the rest before the converter, the posts before Pelican, so a file
+    saved meanwhile is built by the next run. The converter is not handed the
+    lock: its pool's forked workers would inherit it, and outlive a converter
+    killed outright, holding every later build back; Pelican's readers are
+    spawned, and Pagefind is one process."""
     python = sys.executable
     pelican = str(Path(python).with_name("pelican"))
-    converted = run(python, "scripts/convert_articles.py", "content/raw", "--output", "content/articles",
-                    "--manifest", "cache/convert-manifest.json", lock=lock)
+    before = [line for line in input_lines(root, settings, output) if not is_post(line)]
+    converted = run(python, "scripts/convert_articles.py", "content/raw", "--output", POSTS,
+                    "--manifest", "cache/convert-manifest.json")
     if converted not in (0, 1):  # 1: some inputs rejected, the rest converted
         return converted, None
-    seen = fingerprint(root, settings, output)
+    seen = digest_of(before + list(file_stamps(root, POSTS)))
     built = run(pelican, "content", "-s", settings, "-o", output, lock=lock)
     indexed = run(python, "scripts/search_index.py", output, lock=lock)  # also after a post was left out
     status = built or indexed

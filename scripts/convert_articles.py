@@ -194,6 +194,18 @@ def remember(path: Path, version: str, options: str, skipped: dict, by_file: dic
               "the next run converts every input again", file=sys.stderr)
 
 
+def missing_stories(folder: Path, imported: dict[str, str], known_posts: dict[str, list]) -> set[str]:
+    """Imported stories with no post left: the editor deleted it. An input is
+    skipped only while none of its stories is missing, so a deleted post sends
+    its dump back through the converter, which lists the story as removed. A
+    post renamed by hand is not missing: its Story line is found under its new name."""
+    present = set(os.listdir(folder)) if folder.is_dir() else set()
+    missing = {story for story, line in imported.items() if line.partition("\t")[0] not in present}
+    if missing:  # only the posts' Story lines tell (the manifest's records spare reading most)
+        missing -= {post.story for post in read_posts(folder, known_posts).values()}
+    return missing
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     use_fetcher(args.allow_private_addresses)
@@ -208,11 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     options = json.dumps([str(args.date or ""), args.source, args.force])
     seen = manifest.load(args.manifest, version)
     known_posts = manifest.load_posts(args.manifest, version)
-    # An input is skipped only while each of its stories is removed, or imported
-    # with its post still there: a post the editor deleted sends its dump back
-    # through the converter, which lists the story as removed.
-    present = set(os.listdir(args.output)) if args.output.is_dir() else set()
-    listed = removed.keys() | {story for story, line in imported.items() if line.partition("\t")[0] in present}
+    listed = removed.keys() | (imported.keys() - missing_stories(args.output, imported, known_posts))
     skipped = {item: record for item in files
                if (record := manifest.unchanged(item, seen.get(item), options, listed))}
     files = [item for item in files if item not in skipped]

@@ -22,7 +22,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from project import MAKE_ENV, make, make_command, ok, project_copy
+from project import MAKE_ENV, make, make_command, next_day, ok, project_copy
 from sitecompare import differing_files
 from test_serve import free_port
 
@@ -195,3 +195,32 @@ def test_the_devserver_serves_rebuilds_a_changed_post_and_stops_on_ctrl_c_withou
         server.wait()
     stderr = "".join(iter(errors.get, ""))
     assert "Traceback" not in stderr
+
+
+def test_a_dump_saved_while_the_converter_runs_is_converted_by_the_next_build(tmp_path, monkeypatch):
+    """The stamp of the dumps is taken before the converter reads them: one saved
+    meanwhile is not vouched for, and the next `make html` converts it."""
+    import build_site
+
+    project = project_copy(tmp_path)
+    ok(make(project, "html"))
+    late = project / "content/raw/late.txt"
+    real_run = build_site.run
+
+    def run_and_save_a_dump(*command, **kwargs):
+        done = real_run(*command, **kwargs)
+        if "scripts/convert_articles.py" in command:  # the converter has listed its inputs and finished
+            late.write_bytes((Path(__file__).parent / "fixtures/dumps/no_photo.txt").read_bytes())
+        return done
+
+    monkeypatch.chdir(project)
+    for name, value in MAKE_ENV.items():  # as `make` runs it: the stamp names them
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(build_site, "run", run_and_save_a_dump)
+    next_day(project)  # something to build
+    assert build_site.build_if_changed(project, "pelican.conf.py", "output") == 0
+    assert (project / "cache/site.stamp").is_file()  # a clean build: its stamp is saved
+    monkeypatch.setattr(build_site, "run", real_run)
+    again = ok(make(project, "html"))
+    assert "up to date" not in again.stdout
+    assert list((project / "content/articles").glob("*kenya-and-ethiopia*.md"))

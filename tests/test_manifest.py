@@ -107,27 +107,30 @@ def test_a_manifest_from_another_converter_or_damaged_converts_everything(conver
     assert code == 0 and "skipped" not in damaged and "2 unchanged" in damaged
 
 
-def test_planning_trusts_a_posts_record_while_its_size_and_time_hold_and_reads_it_when_either_changes(tmp_path):
+def test_planning_trusts_a_posts_record_only_while_its_file_is_the_same(tmp_path):
     from ingest.store import read_posts
 
     post = tmp_path / "2025-03-04-harbour.md"
     post.write_text("Title: Harbour\nSlug: harbour\nStory: aaaa\nDate: 2025-03-04\n\nBody.\n", encoding="utf-8")
     known: dict[str, list] = {}
     assert read_posts(tmp_path, known)[post.name].slug == "harbour"
-    assert known[post.name][2:] == ["harbour", "aaaa", "2025-03-04", False]
+    assert known[post.name][4:] == ["harbour", "aaaa", "2025-03-04", False]
+    known[post.name][4] = "from-the-record"  # what the plan believes while the file is the same
+    assert read_posts(tmp_path, known)[post.name].slug == "from-the-record"
+    assert "Slug: harbour" in read_posts(tmp_path, known)[post.name].text  # the text is read when asked for
     stat = post.stat()
     post.write_text("Title: Harbour\nSlug: hxrbour\nStory: aaaa\nDate: 2025-03-04\n\nBody.\n", encoding="utf-8")
-    os.utime(post, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same time: the record holds
-    cached = read_posts(tmp_path, known)[post.name]
-    assert cached.slug == "harbour" and "hxrbour" in cached.text  # the text itself is read when asked for
-    os.utime(post, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # touched: read again
-    assert read_posts(tmp_path, known)[post.name].slug == "hxrbour"
+    os.utime(post, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size and time, as `cp -p` leaves them
+    assert read_posts(tmp_path, known)[post.name].slug == "hxrbour"  # the change time tells
     post.unlink()
     assert read_posts(tmp_path, known) == {} and known == {}
 
 
 def test_a_slug_an_editor_changed_by_hand_is_taken_by_the_next_import(convert, seed_copy, tmp_path):
     run_with_manifest(convert, seed_copy, tmp_path)
+    shutil.copy(DUMPS / "non_latin.txt", seed_copy / "non_latin.txt")  # a plan: the manifest records every post
+    run_with_manifest(convert, seed_copy, tmp_path)
+    assert len(json.loads((tmp_path / "manifest.json").read_text())["posts"]) >= 2
     post = sorted((tmp_path / "posts").glob("*.md"))[0]
     text = post.read_text(encoding="utf-8")
     slug = re.search(r"^Slug: (.+)$", text, re.MULTILINE).group(1)
@@ -138,3 +141,14 @@ def test_a_slug_an_editor_changed_by_hand_is_taken_by_the_next_import(convert, s
     slugs = [re.search(r"^Slug: (.+)$", path.read_text(encoding="utf-8"), re.MULTILINE).group(1)
              for path in (tmp_path / "posts").glob("*.md")]
     assert len(slugs) == len(set(slugs)) and f"{taken}-2" in slugs  # no two posts share an address
+
+
+def test_a_post_renamed_by_hand_keeps_its_new_name_and_its_dump_stays_skipped(convert, seed_copy, tmp_path):
+    run_with_manifest(convert, seed_copy, tmp_path)
+    post = sorted((tmp_path / "posts").glob("*.md"))[0]
+    renamed = post.with_name("2099-01-01-renamed-by-the-editor.md")
+    post.rename(renamed)
+    text = renamed.read_text(encoding="utf-8")
+    _, stdout, _ = run_with_manifest(convert, seed_copy, tmp_path)
+    assert "1 input(s) converted before, skipped" in stdout and "deleted" not in stdout.replace("0 deleted", "")
+    assert renamed.read_text(encoding="utf-8") == text and not post.exists()

@@ -94,25 +94,28 @@ def parse_on_disk(text: str) -> OnDisk:
 def read_posts(folder: Path, known: dict[str, list] | None = None) -> dict[str, OnDisk]:
     """The posts already in `folder`, by file name.
 
-    `known` (file name -> [size, mtime_ns, slug, story, date, date_given], the
-    manifest's record of the last run) spares reading a post whose size and
-    time are unchanged: its text is read only if the plan asks for it. It is
-    brought up to date in place."""
+    `known` (file name -> [size, mtime_ns, inode, ctime_ns, slug, story, date,
+    date_given], the manifest's record of the last run) spares reading a post
+    whose file is the same: same size, times and inode (a change time cannot be
+    set back, as `cp -p`, `touch -r` or `mv` over it set the others); its text is
+    read only if the plan asks for it. It is brought up to date in place."""
     posts = {}
     known = {} if known is None else known
     if folder.is_dir():
         with os.scandir(folder) as entries:
-            found = sorted((entry.name, entry) for entry in entries if entry.name.endswith(".md"))
+            found = sorted((entry.name, entry) for entry in entries
+                           if entry.name.endswith(".md") and not entry.name.startswith("."))
         for name, entry in found:
             if not entry.is_file():
                 continue
             stat = entry.stat()
+            same_file = [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]
             record = known.get(name)
-            if isinstance(record, list) and len(record) == 6 and record[:2] == [stat.st_size, stat.st_mtime_ns]:
-                posts[name] = OnDisk(None, *record[2:], path=Path(entry.path))
+            if isinstance(record, list) and len(record) == 8 and record[:4] == same_file:
+                posts[name] = OnDisk(None, *record[4:], path=Path(entry.path))
             else:
                 posts[name] = parse_on_disk(Path(entry.path).read_text(encoding="utf-8", errors="replace"))
-                known[name] = [stat.st_size, stat.st_mtime_ns, *posts[name].fields()]
+                known[name] = [*same_file, *posts[name].fields()]
     for name in set(known) - set(posts):
         del known[name]
     return posts

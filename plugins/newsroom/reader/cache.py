@@ -25,12 +25,13 @@ import logging
 import os
 import pickle
 import sys
+from pathlib import Path
 
 import pelican
 from pelican.cache import FileDataCacher
 
 from ..files import write_atomically
-from ..incremental import settings_digest
+from ..incremental import _digest, _hash_tree, settings_digest
 from ..patching import register_patch
 
 log = logging.getLogger(__name__)
@@ -40,8 +41,17 @@ FORMAT = 3  # 3: reST and HTML posts read by the site's readers; remote images m
 VERSION = (FORMAT, pelican.__version__, sys.version_info[:2])
 
 
+def _reader_digest() -> str:
+    """The reader's own code and the libraries it reads with: a fix to the
+    sanitizer or the Markdown extensions reaches every cached post."""
+    from importlib.metadata import version
+
+    libraries = [(name, version(name)) for name in ("markdown", "docutils", "nh3", "lxml")]
+    return _digest([_hash_tree(Path(__file__).parent), libraries])
+
+
 def stamp_of(settings: dict) -> tuple:
-    return (*VERSION, settings_digest(settings))
+    return (*VERSION, _reader_digest(), settings_digest(settings))
 
 
 def load_cache(path: str, opener=open, stamp: tuple = VERSION) -> dict:
