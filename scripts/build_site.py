@@ -115,12 +115,13 @@ def site_in_place(root: Path, output: str) -> bool:
             and not any((root / "cache").glob(f"*/{JOURNAL}")))
 
 
-def up_to_date(root: Path, settings: str, output: str) -> bool:
+def up_to_date(root: Path, settings: str, output: str, current: str | None = None) -> bool:
+    """The stamp names the inputs as they are (`current`, their fingerprint, when the caller has it)."""
     try:
         saved = (root / STAMP).read_text(encoding="utf-8").strip()
     except OSError:
         return False
-    return saved == fingerprint(root, settings, output) and site_in_place(root, output)
+    return saved == (current or fingerprint(root, settings, output)) and site_in_place(root, output)
 
 
 def save_stamp(root: Path, seen: str) -> None:
@@ -204,7 +205,7 @@ def run(*command: str, lock: int | None = None) -> int:
     return subprocess.run(command, pass_fds=(lock,) if lock is not None else ()).returncode
 
 
-def build(root: Path, settings: str, output: str, lock: int) -> tuple[int, str | None]:
+def build(root: Path, settings: str, output: str, lock: int, inputs: list[str]) -> tuple[int, str | None]:
     """The three steps: the exit status, and the fingerprint to save if everything went cleanly.
 
     Rejected inputs do not fail the build (the rest is converted and built,
@@ -217,7 +218,7 @@ def build(root: Path, settings: str, output: str, lock: int) -> tuple[int, str |
     spawned, and Pagefind is one process."""
     python = sys.executable
     pelican = str(Path(python).with_name("pelican"))
-    before = [line for line in input_lines(root, settings, output) if not is_post(line)]
+    before = [line for line in inputs if not is_post(line)]  # `inputs`: input_lines, taken just now
     converted = run(python, "scripts/convert_articles.py", "content/raw", "--output", POSTS,
                     "--manifest", "cache/convert-manifest.json")
     if converted not in (0, 1):  # 1: some inputs rejected, the rest converted
@@ -233,11 +234,12 @@ def build_if_changed(root: Path, settings: str, output: str, force: bool = False
     """Under the build lock: build, or say the site is up to date. The check is
     made under the lock too: a build that waited may find its work done."""
     with build_lock(root, wait) as lock:
-        if not force and up_to_date(root, settings, output):
+        inputs = input_lines(root, settings, output)
+        if not force and up_to_date(root, settings, output, digest_of(inputs)):
             print(f"{output}/ is up to date: nothing changed since the last build", flush=True)
             return 0
         forget_stamp(root)  # a build cut short must not leave the old stamp vouching for it
-        status, seen = build(root, settings, output, lock)
+        status, seen = build(root, settings, output, lock, inputs)
         if seen:
             save_stamp(root, seen)
         return status

@@ -218,8 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     version = manifest.converter_version() if args.manifest else ""
     options = json.dumps([str(args.date or ""), args.source, args.force])
-    seen = manifest.load(args.manifest, version)
-    known_posts = manifest.load_posts(args.manifest, version)
+    seen, known_posts = manifest.load(args.manifest, version)
     listed = removed.keys() | (imported.keys() - missing_stories(args.output, imported, known_posts))
     skipped = {item: record for item in files
                if (record := manifest.unchanged(item, seen.get(item), options, listed))}

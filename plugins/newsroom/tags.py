@@ -25,7 +25,6 @@ def group_tags(generator) -> None:
     kind_of: dict[str, dict] = {}
     for article in generator.articles:
         groups = []
-        # By slug: a Places line may spell a tag as the story did, not as the site shows it (names.py).
         # A Places line may spell a tag as the story did, not as the site shows it (names.py):
         # looked up by name first, by slug when the spelling differs.
         by_name = {tag.name: tag for tag in getattr(article, "tags", [])}

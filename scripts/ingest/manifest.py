@@ -67,19 +67,18 @@ def _data(path: Path | None, version: str) -> dict:
     return data
 
 
-def load(path: Path | None, version: str) -> dict[str, Seen]:
+def load(path: Path | None, version: str) -> tuple[dict[str, Seen], dict[str, list]]:
+    """The inputs converted before, and the posts' records (store.read_posts
+    checks each against its file)."""
+    data = _data(path, version)
+    posts = data.get("posts", {})
     try:
-        return {name: Seen(entry["size"], entry["mtime_ns"], entry["sha256"], entry["options"],
-                           tuple(entry["stories"]))
-                for name, entry in _data(path, version).get("inputs", {}).items()}
+        inputs = {name: Seen(entry["size"], entry["mtime_ns"], entry["sha256"], entry["options"],
+                             tuple(entry["stories"]))
+                  for name, entry in data.get("inputs", {}).items()}
     except (KeyError, TypeError, AttributeError):
-        return {}
-
-
-def load_posts(path: Path | None, version: str) -> dict[str, list]:
-    """The posts' records (store.read_posts checks each against its file)."""
-    posts = _data(path, version).get("posts", {})
-    return posts if isinstance(posts, dict) else {}
+        inputs = {}
+    return inputs, posts if isinstance(posts, dict) else {}
 
 
 def unchanged(item: str, seen: Seen | None, options: str, listed) -> Seen | None:

@@ -21,6 +21,7 @@ publish.conf.py): a cached tag carries the settings it was read with.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import pickle
@@ -41,6 +42,7 @@ FORMAT = 3  # 3: reST and HTML posts read by the site's readers; remote images m
 VERSION = (FORMAT, pelican.__version__, sys.version_info[:2])
 
 
+@functools.cache
 def _reader_digest() -> str:
     """The reader's own code and the libraries it reads with: a fix to the
     sanitizer or the Markdown extensions reaches every cached post."""

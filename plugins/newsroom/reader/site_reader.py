@@ -44,7 +44,6 @@ from pelican.readers import (
     PelicanHTMLTranslator,
     PelicanHTMLWriter,
     RstReader,
-    _filter_discardable_metadata,
 )
 
 from ..left_out import BadPost, report
@@ -147,7 +146,7 @@ class SiteMarkdownReader(_CheckedFields, MarkdownReader):
         self._start(source_path)
         self._prepare(source_path)
         try:
-            return _filter_discardable_metadata(self._metadata(raw))
+            return self._metadata(raw)  # checked_metadata drops Pelican's discard markers
         except BadPost as error:
             raise report(self._where_now, error) from None
 
