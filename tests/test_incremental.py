@@ -156,3 +156,17 @@ def test_a_site_with_no_story_has_the_same_feeds_on_every_build(tmp_path):
     second = (build_site([], tmp_path / "second") / "feeds/all.atom.xml").read_bytes()
     assert b"<entry>" not in first
     assert first == second
+
+
+def test_a_build_killed_while_removing_stale_pages_leaves_no_empty_folder_for_the_next(posts, tmp_path):
+    """A build killed after deleting a stale page and before saving its ledger
+    leaves the page's folder empty; the next build removes it, as a clean
+    build never makes it."""
+    topics = {"TAG_URL": "topic/{slug}/", "TAG_SAVE_AS": "topic/{slug}/index.html"}
+    first = rebuild(posts, tmp_path / "incremental")
+    for page in (first / "tag").rglob("index.html"):
+        page.unlink()  # what the killed build had done
+    cached = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+    incremental = build_site(posts, tmp_path / "incremental", override={**cached, **topics})
+    assert not (incremental / "tag").exists()
+    assert differing_files(incremental, build_site(posts, tmp_path / "clean", override=topics)) == []

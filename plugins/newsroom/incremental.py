@@ -31,6 +31,7 @@ import hashlib
 import json
 import logging
 import os
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -63,7 +64,8 @@ _WHERE_SETTINGS = frozenset({"PATH", "OUTPUT_PATH", "CACHE_PATH", "THEME", "PLUG
 # How a build runs, not what it makes: the same site whatever they say.
 _HOW_SETTINGS = frozenset({"PARALLEL_READ_MIN_FILES", "CACHE_CONTENT", "LOAD_CONTENT_CACHE",
                            "CONTENT_CACHING_LAYER", "CHECK_MODIFIED_METHOD", "GZIP_CACHE", "DEBUG",
-                           "LOG_FILTER", "DELETE_OUTPUT_DIRECTORY", "OUTPUT_RETENTION"})
+                           "LOG_FILTER", "DELETE_OUTPUT_DIRECTORY", "OUTPUT_RETENTION",
+                           "NEWSROOM_RENDER_WORKERS"})
 
 
 def _digest(value) -> str:
@@ -163,6 +165,21 @@ class _FeedItem:
         return getattr(self._story, name)
 
 
+@dataclass
+class Share:
+    """One render worker's part of the site (render_workers.py): every
+    `workers`-th page or feed, in the order Pelican asks for them, from `worker`."""
+
+    worker: int
+    workers: int
+    done: object  # shared counts of pages done, one per worker: the parent's bar shows them all
+    asked: int = 0  # pages and feeds asked for so far, this worker's or not
+
+    def takes_next(self) -> bool:
+        turn, self.asked = self.asked, self.asked + 1
+        return turn % self.workers == self.worker
+
+
 class IncrementalWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings)
@@ -177,6 +194,8 @@ class IncrementalWriter(Writer):
         self._site_key: str | None = None
         self._everything_key: str | None = None
         self.rendered = self.skipped = 0
+        self.share: Share | None = None  # while render workers split the pages (render_workers.py)
+        self._others_shown = 0
         self.progress = Stage("rendering pages", estimate=pages_in(self.previous))
         _WRITERS[:] = [self]  # the one writer of this build, saved when it ends
 
@@ -265,13 +284,16 @@ class IncrementalWriter(Writer):
                     for file, stamp in entry["files"].items())
         )
 
-    def _open_w(self, filename, encoding, override=False):
-        """Name the file in the journal before it is opened: if the build dies
-        now, the next one knows this file may be half-written or unclaimed."""
+    def _journal(self, filename: str) -> None:
+        """Name a file in the journal: if the build dies after this, the next one
+        knows the file (and the folders made for it) may be half-written or unclaimed."""
         if self.journal is None:
             self.journal_path.parent.mkdir(parents=True, exist_ok=True)
             self.journal = open(self.journal_path, "a", encoding="utf-8", buffering=1)
         self.journal.write(os.path.relpath(filename, self.output_path) + "\n")
+
+    def _open_w(self, filename, encoding, override=False):
+        self._journal(filename)
         return super()._open_w(filename, encoding, override)
 
     def _record(self, name: str, key: str, files: list[str]) -> None:
@@ -285,6 +307,8 @@ class IncrementalWriter(Writer):
         # Save_as header) is written with override_output, and is still one page.
         one_story = bool({"article", "page"} & set(kwargs))
         if not name or relative_urls or (override_output and not one_story):
+            if not self._takes_next():
+                return None
             return super().write_file(name, template, context, relative_urls, paginated,
                                       template_name, override_output, url, **kwargs)
         listed = paginated if paginated is not None else \
@@ -301,7 +325,13 @@ class IncrementalWriter(Writer):
             self._write_page(page["save_as"], template, context, template_name,
                              {**shown, "listing": stories if page["first"] else None, "articles_page": page})
 
+    def _takes_next(self) -> bool:
+        """Whether this process renders the next page or feed (always, without render workers)."""
+        return self.share is None or self.share.takes_next()
+
     def _write_page(self, name, template, context, template_name, kwargs, override_output=False) -> None:
+        if not self._takes_next():
+            return
         key = self.page_key(name, template, context, template_name, kwargs)
         entry = self.previous.get(name)
         if self._still_there(entry, key):
@@ -312,6 +342,7 @@ class IncrementalWriter(Writer):
             self.skipped += len(entry["files"])
             self._advance(len(entry["files"]))
             return
+        self._journal(os.path.join(self.output_path, name))  # before Pelican makes its folder
         written: list[str] = []
 
         def record(path, context):
@@ -328,7 +359,24 @@ class IncrementalWriter(Writer):
         self._advance(len(written))
 
     def _advance(self, files: int) -> None:
-        self.progress.advance(files, f"{self.rendered} rendered, {self.skipped} kept")
+        if self.share is not None:
+            self.share.done[self.share.worker] += files
+            if self.share.worker:  # a worker's pages reach the bar through the shared counts
+                return
+        self.progress.advance(files + self._others_done(), f"{self.rendered} rendered, {self.skipped} kept")
+
+    def _others_done(self) -> int:
+        """Pages the other render workers finished since the bar last heard of them."""
+        if self.share is None:
+            return 0
+        others = sum(self.share.done) - self.share.done[0]
+        news, self._others_shown = others - self._others_shown, others
+        return news
+
+    def end_shares(self) -> None:
+        """The render workers are all in: the bar told of their last pages; this process writes alone again."""
+        self.progress.advance(self._others_done())
+        self.share = None
 
     def _create_new_feed(self, feed_type, feed_title, context):
         """Pelican's feed, dated by its stories; one with none by SOURCE_DATE_EPOCH
@@ -343,6 +391,8 @@ class IncrementalWriter(Writer):
 
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom",
                    override_output=False, feed_title=None):
+        if path and not self._takes_next():
+            return None
         if not path or override_output:
             return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
         summary_only = self.is_listing_feed(path)
@@ -356,6 +406,7 @@ class IncrementalWriter(Writer):
             self.skipped += 1
             self._advance(1)
             return None
+        self._journal(os.path.join(self.output_path, path))  # before Pelican makes its folder
         items = [_FeedItem(story, summary_only) for story in stories]
         feed = super().write_feed(items, context, path, url, feed_type, override_output, feed_title)
         self._record(path, key, [path])
@@ -373,8 +424,9 @@ class IncrementalWriter(Writer):
     def remove_stale(self) -> int:
         """Delete what the last build wrote and this one did not: the pages of a
         removed story, the pages a shorter listing no longer has. Only files
-        in the ledger or the journal, only inside the output folder; empty
-        folders go too.
+        in the ledger or the journal, only inside the output folder; folders
+        left empty go too, also when the file is already gone (a build killed
+        between deleting it and saving its ledger).
         """
         if self.settings.get("WRITE_SELECTED"):  # a partial build: the ledger is not the site
             return 0
@@ -385,12 +437,15 @@ class IncrementalWriter(Writer):
         removed = 0
         for file in sorted(earlier - written):
             path = (root / file).resolve()
-            if root not in path.parents or not path.is_file():
+            if root not in path.parents:
                 continue
-            path.unlink()
-            removed += 1
+            if path.is_file():
+                path.unlink()
+                removed += 1
+            elif path.exists():
+                continue
             for folder in path.parents:
-                if folder == root or any(folder.iterdir()):
+                if folder == root or not folder.is_dir() or any(folder.iterdir()):
                     break
                 folder.rmdir()
         return removed

@@ -22,6 +22,7 @@ One module per job; `register()` only wires them to Pelican's signals.
       parallel.py      new posts converted on every core, filed in the reader cache
       cache.py         the reader cache loaded safely, saved atomically and only when changed
     incremental.py   only the pages whose inputs changed are rendered
+    render_workers.py  pages rendered on every core, in forked workers
     listings.py      listing pages counted from the oldest, so a page keeps its stories
     speed.py         work Pelican repeats, done once per build
     patching.py      every patch of Pelican applied in one place, behind one switch
@@ -45,6 +46,7 @@ from .photos import frame_photos
 from .reader import convert_on_every_core, make_caches_durable, use_site_reader
 from .reading_time import time_reading
 from .related import relate_stories
+from .render_workers import render_on_every_core
 from .sitemap import SITEMAP
 from .sources import add_sources_generator, credit_sources
 from .speed import (
@@ -65,6 +67,7 @@ def register():
     find_translations_linearly()
     make_caches_durable()
     collect_less()
+    render_on_every_core()
     signals.initialized.connect(switch_patches)
     signals.initialized.connect(order_stories)
     signals.initialized.connect(add_filters)
