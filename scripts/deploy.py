@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Sync the built site to an S3-compatible object store, uploading only what changed.
 
-    deploy.py OUTPUT [--dry-run] [--all] [--workers N]
+    deploy.py OUTPUT [--dry-run] [--all] [--workers N] [--record FOLDER] [--verify]
                      [--allow-deletions] [--max-delete-share PERCENT] [--grace SECONDS]
 
 Settings and credentials come from the environment, never from the repository:
@@ -17,6 +17,18 @@ Listings carry no metadata, so each deploy ends by writing a manifest
 The next deploy trusts an entry only while the listing shows that same ETag and
 size, and asks the store (HEAD) only about the objects the manifest does not
 vouch for. An object without our metadata is sent again, once.
+
+With --record FOLDER (`make deploy` gives cache/deploy), this checkout keeps
+its own record of its last deploy to the target: each file's hash by its
+size, time and inode (an unchanged file is not read again) and the ETag of
+the manifest it wrote. While the store's manifest still has that ETag, no
+one has deployed there since, and the manifest is taken as the store: no
+listing, no question per object, only the files whose hash differs from
+what was sent go. The record stops vouching before anything is sent, and
+vouches again once the new manifest is written, so a deploy cut short is
+followed by a full listing. An object changed in the bucket by hand is seen
+by the next deploy with --verify (`make deploy VERIFY=1`), which lists the
+store as if there were no record.
 
 Everything is planned before anything is sent. A deploy that would delete more
 than a set share of this site's pages and feeds (10%; photos, hashed assets and
@@ -51,6 +63,7 @@ from itertools import groupby
 from pathlib import Path
 from urllib.parse import urlparse
 
+from ingest.files import write_whole
 from ingest.progress import above, progress, progress_bar
 
 # Names that change whenever their bytes do: cached for a year, never revalidated.
@@ -91,6 +104,7 @@ HASH_FIELD = "newsroom-sha256"
 OWNER_FIELD = "newsroom-prefix"
 MANIFEST = ".newsroom-deploy.json"  # under the prefix; a dotfile, so never a file of the site
 MANIFEST_FORMAT = 1
+RECORD_FORMAT = 1
 # A cached page names its CSS, photos and search files for up to PAGE_MAX_AGE, at
 # the CDN and then again in the browser: an hour covers both with room to spare.
 GRACE_SECONDS = 3600
@@ -149,6 +163,15 @@ class Manifest:
     unnamed_since: dict[str, float] = field(default_factory=dict)  # kept assets: first deploy without them
 
 
+@dataclass
+class Record:
+    """This checkout's own record of its last deploy to one target (--record)."""
+
+    path: Path
+    hashes: dict[str, list] = field(default_factory=dict)  # name -> [size, mtime_ns, inode, sha256]
+    manifest_etag: str | None = None  # the store's manifest as this checkout last wrote it
+
+
 @dataclass(frozen=True)
 class Plan:
     uploads: list[LocalFile]  # in upload order
@@ -200,14 +223,29 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def local_files(output: Path) -> dict[str, LocalFile]:
-    """Every file of the built site by its name in the site; dotfiles (temporaries) left out."""
-    found = {}
-    paths = [path for path in sorted(output.rglob("*")) if path.is_file()]
-    for path in progress(paths, len(paths), "hashing"):
-        name = path.relative_to(output).as_posix()
-        if not any(part.startswith(".") for part in name.split("/")):
-            found[name] = LocalFile(name, path, sha256_of(path), path.stat().st_size)
+def local_files(output: Path, hashes: dict[str, list] | None = None) -> dict[str, LocalFile]:
+    """Every file of the built site by its name in the site; dotfiles (temporaries) left out.
+    `hashes` (a record's, updated here) spares reading a file whose size, time and inode are as recorded."""
+    hashes = {} if hashes is None else hashes
+    stats = {}
+    for folder, dirs, files in os.walk(output):
+        dirs[:] = sorted(name for name in dirs if not name.startswith("."))
+        for file in files:
+            if not file.startswith("."):
+                path = Path(folder, file)
+                stats[path.relative_to(output).as_posix()] = path.stat()
+    found, unread = {}, []
+    for name, stat in sorted(stats.items()):
+        seen = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+        if hashes.get(name, [])[:3] == seen:
+            found[name] = LocalFile(name, output / name, hashes[name][3], stat.st_size)
+        else:
+            unread.append((name, seen))
+    for name, seen in progress(unread, len(unread), "hashing"):
+        found[name] = LocalFile(name, output / name, sha256_of(output / name), seen[0])
+        hashes[name] = [*seen, found[name].sha256]
+    for name in set(hashes) - set(stats):
+        del hashes[name]
     return found
 
 
@@ -308,20 +346,49 @@ def parse_manifest(text: bytes) -> Manifest:
     return manifest
 
 
-def read_manifest(client, target: Target, warn) -> Manifest:
+def read_manifest(client, target: Target, warn) -> tuple[Manifest, str | None]:
+    """The store's manifest and its ETag (None: there is none, or none usable)."""
     from botocore.exceptions import ClientError
 
     try:
-        body = client.get_object(Bucket=target.bucket, Key=target.key(MANIFEST))["Body"].read()
+        answer = client.get_object(Bucket=target.bucket, Key=target.key(MANIFEST))
+        body = answer["Body"].read()
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
-            return Manifest()
+            return Manifest(), None
         raise
     try:
-        return parse_manifest(body)
+        return parse_manifest(body), answer.get("ETag")
     except (ValueError, UnicodeDecodeError) as error:
         warn(f"warning: deploy: {target}{MANIFEST} is unusable ({error}); asking the store about each object")
-        return Manifest()
+        return Manifest(), None
+
+
+def record_path(folder: Path, target: Target, endpoint: str) -> Path:
+    """One record per store and prefix deployed to."""
+    return folder / (hashlib.sha256(f"{endpoint}\n{target}".encode()).hexdigest()[:16] + ".json")
+
+
+def read_record(path: Path) -> Record:
+    """The record, or an empty one (nothing vouched for) when it is missing or unreadable."""
+    record = Record(path)
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return record
+    if not isinstance(data, dict) or data.get("format") != RECORD_FORMAT:
+        return record
+    hashes = data.get("hashes")
+    if isinstance(hashes, dict):
+        record.hashes = {name: entry for name, entry in hashes.items() if isinstance(entry, list) and len(entry) == 4}
+    etag = data.get("manifest_etag")
+    record.manifest_etag = etag if isinstance(etag, str) else None
+    return record
+
+
+def save_record(record: Record) -> None:
+    write_whole(record.path, json.dumps({"format": RECORD_FORMAT, "manifest_etag": record.manifest_etag,
+                                         "hashes": record.hashes}, sort_keys=True))
 
 
 def head_known(client, target: Target, name: str) -> Known | None:
@@ -395,9 +462,11 @@ def manifest_bytes(manifest: Manifest) -> bytes:
                       indent=0, sort_keys=True).encode()
 
 
-def write_manifest(client, target: Target, manifest: Manifest) -> None:
-    client.put_object(Bucket=target.bucket, Key=target.key(MANIFEST), Body=manifest_bytes(manifest),
-                      ContentType="application/json", CacheControl="no-store")
+def write_manifest(client, target: Target, manifest: Manifest) -> str | None:
+    """Write the manifest; its ETag, as the store gave it."""
+    answer = client.put_object(Bucket=target.bucket, Key=target.key(MANIFEST), Body=manifest_bytes(manifest),
+                               ContentType="application/json", CacheControl="no-store")
+    return answer.get("ETag")
 
 
 def describe(error: Exception) -> str:
@@ -422,13 +491,19 @@ def report_plan(plan: Plan, target: Target, say) -> None:
 
 def deploy(output: Path, target: Target, client, dry_run: bool = False, everything: bool = False,
            workers: int = 16, say=print, allow_deletions: bool = False, max_share: float = MAX_DELETE_SHARE,
-           grace: float = GRACE_SECONDS, clock: Callable[[], float] = time.time) -> int:
+           grace: float = GRACE_SECONDS, clock: Callable[[], float] = time.time, record: Record | None = None,
+           verify: bool = False) -> int:
     """Sync OUTPUT to the target; 0 when the store now holds the site (and kept assets, and
-    whatever else was there). Nothing is sent or deleted before the whole plan is checked."""
-    local = local_files(output)
+    whatever else was there). Nothing is sent or deleted before the whole plan is checked.
+    With a record, and not `verify`, a store no one deployed to since is not listed."""
+    as_recorded = (dict(record.hashes), record.manifest_etag) if record else None
+    local = local_files(output, record.hashes if record else None)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        manifest = read_manifest(client, target, lambda line: print(line, file=sys.stderr))
-        known = what_is_known(client, target, remote_listing(client, target), manifest, pool)
+        manifest, manifest_etag = read_manifest(client, target, lambda line: print(line, file=sys.stderr))
+        if record and not verify and manifest_etag and manifest_etag == record.manifest_etag:
+            known = dict(manifest.files)  # the store as this checkout left it
+        else:
+            known = what_is_known(client, target, remote_listing(client, target), manifest, pool)
         plan = plan_sync(local, known, manifest.unnamed_since, clock(), grace, everything)
         refusal = None if allow_deletions else deletion_check(plan, count_stories(local), max_share)
         if dry_run:
@@ -438,6 +513,9 @@ def deploy(output: Path, target: Target, client, dry_run: bool = False, everythi
                               f"with `make deploy CONFIRM_DELETIONS=1` (deploy.py --allow-deletions)")
         if dry_run:
             return 0
+        if record and (plan.uploads or plan.deletes or plan.expired):
+            record.manifest_etag = None  # the store is about to change: vouched for again once the manifest is
+            save_record(record)
         sent, failed = {}, []
 
         def send(file: LocalFile) -> tuple[LocalFile, str | None, Exception | None]:
@@ -473,7 +551,11 @@ def deploy(output: Path, target: Target, client, dry_run: bool = False, everythi
         say(f"delete {name}")
     after = next_manifest(known, local, sent, plan)
     if after != manifest:  # a deploy that changed nothing writes nothing
-        write_manifest(client, target, after)
+        manifest_etag = write_manifest(client, target, after)
+    if record:
+        record.manifest_etag = manifest_etag
+        if (record.hashes, record.manifest_etag) != as_recorded:
+            save_record(record)
     say(f"deploy: {target}: {len(plan.uploads)} uploaded, {len(plan.deletes) + len(plan.expired)} deleted, "
         f"{len(plan.kept)} kept for the grace period, {plan.unchanged} unchanged, {plan.foreign} not ours left alone")
     return 0
@@ -493,6 +575,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all", action="store_true",
                         help="upload every file, changed or not (after changing the headers)")
     parser.add_argument("--workers", type=int, default=16, help="uploads at once (default 16)")
+    parser.add_argument("--record", type=Path, metavar="FOLDER",
+                        help="keep this checkout's record of its deploys here (make deploy: cache/deploy)")
+    parser.add_argument("--verify", action="store_true",
+                        help="list the store and check every object, whatever the record says (make deploy VERIFY=1)")
     parser.add_argument("--allow-deletions", action="store_true",
                         help="delete what the site no longer has, however much (make deploy CONFIRM_DELETIONS=1)")
     parser.add_argument("--max-delete-share", type=share, default=MAX_DELETE_SHARE, metavar="PERCENT",
@@ -510,9 +596,13 @@ def main(argv: list[str] | None = None) -> int:
             raise DeployError(f"--grace {args.grace:g} is shorter than the pages' cache life ({PAGE_MAX_AGE} s)")
         from botocore.exceptions import BotoCoreError, ClientError
 
+        record = None
+        if args.record:
+            record = read_record(record_path(args.record, target, os.environ.get("DEPLOY_ENDPOINT", "")))
         try:
             return deploy(args.output, target, s3_client(), args.dry_run, args.all, max(1, args.workers),
-                          allow_deletions=args.allow_deletions, max_share=args.max_delete_share, grace=args.grace)
+                          allow_deletions=args.allow_deletions, max_share=args.max_delete_share, grace=args.grace,
+                          record=record, verify=args.verify)
         except (BotoCoreError, ClientError) as error:
             raise DeployError(f"{target}: {describe(error)}") from None
     except DeployError as error:

@@ -457,6 +457,114 @@ def test_an_object_without_our_hash_is_sent_once(tmp_path, store):
     assert "upload index.html" not in deploy_command(output, store).stdout.splitlines()
 
 
+# ---- this checkout's record of its own deploys (make deploy: --record cache/deploy) ---------
+
+
+def recorded_deploy(output: Path, store, record_folder: Path, client=None, **options) -> list[str]:
+    """deploy.deploy with a record, as `make deploy` runs it; the lines it says."""
+    target = deploy.Target(store["bucket"], "site/")
+    record = deploy.read_record(deploy.record_path(record_folder, target, store["env"]["DEPLOY_ENDPOINT"]))
+    lines: list[str] = []
+    assert deploy.deploy(output, target, client or client_for(store), say=lines.append, record=record,
+                         **options) == 0
+    return lines
+
+
+def counting_reads(monkeypatch) -> list[str]:
+    """Files read to be hashed."""
+    read: list[str] = []
+    hash_of = deploy.sha256_of
+    monkeypatch.setattr(deploy, "sha256_of", lambda path: read.append(path.name) or hash_of(path))
+    return read
+
+
+def test_a_repeat_deploy_from_the_same_checkout_asks_the_store_one_question_and_reads_no_file(
+        tmp_path, store, monkeypatch):
+    output = small_site(tmp_path / "output", stories=12, pages=300)
+    recorded_deploy(output, store, tmp_path / "record")
+    client, read = client_for(store), counting_reads(monkeypatch)
+    calls = counting(client)
+    lines = recorded_deploy(output, store, tmp_path / "record", client)
+    assert lines[-1].startswith("deploy: s3://") and "0 uploaded, 0 deleted" in lines[-1]
+    assert calls == {"GetObject": 1} and read == []  # the manifest, and no listing, no HEAD, no file hashed
+
+    (output / "index.html").write_text("<title>the new edition</title>")
+    (output / "tag/topic-0/index.html").unlink()
+    calls.clear()
+    lines = recorded_deploy(output, store, tmp_path / "record", client)
+    assert [line for line in lines if line.startswith(("upload ", "delete "))] == [
+        "upload index.html", "delete tag/topic-0/index.html"]
+    assert read == ["index.html"]
+    assert "ListObjectsV2" not in calls
+    assert set(bucket_etags(store)) == {path.relative_to(output).as_posix() for path in output.rglob("*.html")}
+
+
+def test_a_deploy_from_another_checkout_makes_the_next_one_list_the_store(tmp_path, store):
+    ours = small_site(tmp_path / "ours", stories=12, pages=20)
+    recorded_deploy(ours, store, tmp_path / "our-record")
+    theirs = small_site(tmp_path / "theirs", stories=12, pages=20)
+    (theirs / "index.html").write_text("<title>their edition</title>")
+    (theirs / "extra/index.html").parent.mkdir()
+    (theirs / "extra/index.html").write_text("<title>theirs only</title>")
+    recorded_deploy(theirs, store, tmp_path / "their-record")
+
+    client = client_for(store)
+    calls = counting(client)
+    lines = recorded_deploy(ours, store, tmp_path / "our-record", client)
+    assert calls.get("ListObjectsV2") == 1
+    assert {"upload index.html", "delete extra/index.html"} <= set(lines)
+    assert bucket_etags(store) == site_md5s(ours)
+
+
+def test_a_deploy_cut_short_leaves_a_record_that_vouches_for_nothing(tmp_path, store, monkeypatch):
+    output = small_site(tmp_path / "output", stories=12, pages=20)
+    recorded_deploy(output, store, tmp_path / "record")
+    (output / "new/index.html").parent.mkdir()
+    (output / "new/index.html").write_text("<title>sent, then the deploy failed</title>")
+    (output / "index.html").write_text("<title>not sent</title>")
+    upload = deploy.upload
+
+    def failing(client, target, file):
+        if file.name == "index.html":
+            raise OSError("connection reset")
+        return upload(client, target, file)
+
+    monkeypatch.setattr(deploy, "upload", failing)
+    target = deploy.Target(store["bucket"], "site/")
+    record = deploy.read_record(deploy.record_path(tmp_path / "record", target, store["env"]["DEPLOY_ENDPOINT"]))
+    assert deploy.deploy(output, target, client_for(store), say=lambda line: None, record=record) == 1
+    monkeypatch.setattr(deploy, "upload", upload)
+
+    (output / "new/index.html").unlink()  # gone from the site before the next deploy: its object must go too
+    client = client_for(store)
+    calls = counting(client)
+    lines = recorded_deploy(output, store, tmp_path / "record", client)
+    assert calls.get("ListObjectsV2") == 1
+    assert {"upload index.html", "delete new/index.html"} <= set(lines)
+    assert bucket_etags(store) == site_md5s(output)
+
+
+def test_verify_lists_the_store_and_restores_an_object_deleted_by_hand(tmp_path, store):
+    output = small_site(tmp_path / "output", stories=12, pages=20)
+    recorded_deploy(output, store, tmp_path / "record")
+    store["client"].delete_object(Bucket=store["bucket"], Key="site/tag/topic-3/index.html")
+    lines = recorded_deploy(output, store, tmp_path / "record", verify=True)
+    assert "upload tag/topic-3/index.html" in lines
+    assert bucket_etags(store) == site_md5s(output)
+
+
+def test_an_unreadable_record_vouches_for_nothing(tmp_path, store):
+    output = small_site(tmp_path / "output", stories=12, pages=5)
+    recorded_deploy(output, store, tmp_path / "record")
+    for record in (tmp_path / "record").glob("*.json"):
+        record.write_text('{"format": 1, "hashes": {"index.html": "not a list"}, "manifest_etag": 7}')
+    store["client"].delete_object(Bucket=store["bucket"], Key="site/index.html")
+    client = client_for(store)
+    calls = counting(client)
+    assert "upload index.html" in recorded_deploy(output, store, tmp_path / "record", client)
+    assert calls.get("ListObjectsV2") == 1
+
+
 # ---- the workflow: credentials for the upload alone, no pickle from a cache ---------------
 
 WORKFLOWS = sorted((ROOT / ".github/workflows").glob("*.yml"))

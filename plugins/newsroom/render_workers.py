@@ -19,9 +19,11 @@ patch is one of the speedups: NEWSROOM_SPEEDUPS = False renders as Pelican does.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import pickle
+import signal
 import threading
 from multiprocessing.sharedctypes import RawArray
 
@@ -32,6 +34,7 @@ from .patching import register_patch
 from .sitemap import SITEMAP
 
 log = logging.getLogger(__name__)
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def render_workers(settings) -> int:
@@ -53,6 +56,17 @@ def _quiet_console_locks() -> None:
     console._record_buffer_lock = threading.RLock()
 
 
+def _die_with(parent: int) -> None:
+    """A worker dies with its parent (Linux), not write on unsupervised when the
+    parent is killed outright; elsewhere it ends when it finds no one reads its result."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request took
+        os._exit(1)
+
+
 def _render_share(generator, writer, original, share: Share) -> dict:
     """Render one share; what the parent needs of it."""
     ledger_before, sitemap_before = set(writer.current), set(SITEMAP.pages)
@@ -70,6 +84,7 @@ def _render_share(generator, writer, original, share: Share) -> dict:
 def _fork_worker(generator, writer, original, share: Share) -> tuple[int, int]:
     """A forked process rendering `share`: (its pid, the read end of the pipe its result comes by)."""
     read_end, write_end = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid:
         os.close(write_end)
@@ -77,6 +92,7 @@ def _fork_worker(generator, writer, original, share: Share) -> tuple[int, int]:
     status = 1
     try:  # the worker: never returns into Pelican, whatever happens
         os.close(read_end)
+        _die_with(parent)
         _quiet_console_locks()
         data = pickle.dumps(_render_share(generator, writer, original, share))
         with os.fdopen(write_end, "wb") as pipe:
