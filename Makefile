@@ -62,8 +62,9 @@ deploy-address:  # before publish: links in pages and feeds must name the deploy
 
 deploy-tools: $(DEPLOY_STAMP)  # the upload's own packages: CI installs them before any credential is given
 
-deploy: deploy-address publish deploy-tools  ## publish, then sync output/ to DEPLOY_URL (s3://bucket/prefix): changed files only (DRY_RUN=1 prints the plan; CONFIRM_DELETIONS=1 past the deletion limit; VERIFY=1 lists the whole bucket)
-	$(BIN)/python scripts/deploy.py $(OUTPUT) --record cache/deploy $(if $(VERIFY),--verify) $(if $(DRY_RUN),--dry-run) $(if $(CONFIRM_DELETIONS),--allow-deletions) $(if $(MAX_DELETE_SHARE),--max-delete-share $(MAX_DELETE_SHARE)) $(if $(GRACE),--grace $(GRACE))
+deploy: deploy-address deploy-tools  ## publish, then sync output/ to DEPLOY_URL (s3://bucket/prefix), under one build lock: changed files only (DRY_RUN=1 prints the plan; CONFIRM_DELETIONS=1 past the deletion limit; VERIFY=1 lists the whole bucket)
+	SITEURL="$(SITEURL)" $(BIN)/python scripts/build_site.py $(PUBLISHCONF) --output $(OUTPUT) $(if $(NO_WAIT),--no-wait) --then \
+	  $(BIN)/python scripts/deploy.py $(OUTPUT) --record cache/deploy $(if $(VERIFY),--verify) $(if $(DRY_RUN),--dry-run) $(if $(CONFIRM_DELETIONS),--allow-deletions) $(if $(MAX_DELETE_SHARE),--max-delete-share $(MAX_DELETE_SHARE)) $(if $(GRACE),--grace $(GRACE))
 
 test: $(TEST_STAMP)  ## lint, then run the test suite
 	$(BIN)/ruff check .

@@ -230,18 +230,25 @@ def build(root: Path, settings: str, output: str, lock: int, inputs: list[str]) 
     return status, seen if status == 0 and converted == 0 else None
 
 
-def build_if_changed(root: Path, settings: str, output: str, force: bool = False, wait: bool = True) -> int:
+def build_if_changed(root: Path, settings: str, output: str, force: bool = False, wait: bool = True,
+                     then: list[str] | None = None) -> int:
     """Under the build lock: build, or say the site is up to date. The check is
-    made under the lock too: a build that waited may find its work done."""
+    made under the lock too: a build that waited may find its work done.
+    `then`, a command run after a build that succeeded, still under the lock:
+    `make deploy` uploads the site it built, never one another build rewrote meanwhile."""
     with build_lock(root, wait) as lock:
         inputs = input_lines(root, settings, output)
         if not force and up_to_date(root, settings, output, digest_of(inputs)):
             print(f"{output}/ is up to date: nothing changed since the last build", flush=True)
-            return 0
-        forget_stamp(root)  # a build cut short must not leave the old stamp vouching for it
-        status, seen = build(root, settings, output, lock, inputs)
-        if seen:
-            save_stamp(root, seen)
+            status = 0
+        else:
+            forget_stamp(root)  # a build cut short must not leave the old stamp vouching for it
+            status, seen = build(root, settings, output, lock, inputs)
+            if seen:
+                save_stamp(root, seen)
+        if status == 0 and then:
+            sys.stdout.flush()
+            status = run(*then)
         return status
 
 
@@ -252,10 +259,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="build even when nothing changed")
     parser.add_argument("--no-wait", action="store_true",
                         help=f"when another build is running, exit with status {BUSY} instead of waiting")
+    parser.add_argument("--then", nargs=argparse.REMAINDER, metavar="COMMAND",
+                        help="after a build that succeeded, run COMMAND (all the arguments that follow) "
+                             "under the same lock (make deploy: the upload)")
     args = parser.parse_args(argv)
     project = Path.cwd()  # the project's folder, where make runs
     try:
-        return build_if_changed(project, args.settings, args.output, args.force, wait=not args.no_wait)
+        return build_if_changed(project, args.settings, args.output, args.force, wait=not args.no_wait,
+                                then=args.then)
     except BuildRunning as running:
         print(f"{running}; not waiting (--no-wait)", file=sys.stderr)
         return BUSY

@@ -224,3 +224,35 @@ def test_a_dump_saved_while_the_converter_runs_is_converted_by_the_next_build(tm
     again = ok(make(project, "html"))
     assert "up to date" not in again.stdout
     assert list((project / "content/articles").glob("*kenya-and-ethiopia*.md"))
+
+
+LOCK_PROBE = """
+import fcntl, os, sys
+lock = os.open("cache/build.lock", os.O_RDWR)
+try:
+    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+except BlockingIOError:
+    print("the lock is held")
+else:
+    print("the lock is free")
+print("index:", os.path.isfile("output/index.html"))
+"""
+
+
+def test_the_command_after_a_build_runs_under_its_lock_as_make_deploy_uploads(project):
+    """`make deploy` uploads under the lock its publish build took: a `make html` started
+    meanwhile waits, and cannot rewrite output/ with the preview's pages mid-upload."""
+    done = subprocess.run([sys.executable, "scripts/build_site.py", "publish.conf.py", "--then",
+                           sys.executable, "-c", LOCK_PROBE], cwd=project, capture_output=True, text=True,
+                          env={**os.environ, **MAKE_ENV, "SITEURL": "https://news.example.org"}, timeout=DEADLINE * 3)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.endswith("the lock is held\nindex: True\n")
+
+
+def test_the_command_after_a_failed_build_does_not_run(project):
+    (project / "publish.conf.py").write_text("raise SystemExit(3)\n")  # a build that fails
+    done = subprocess.run([sys.executable, "scripts/build_site.py", "publish.conf.py", "--then",
+                           sys.executable, "-c", "print('ran')"], cwd=project, capture_output=True, text=True,
+                          env={**os.environ, **MAKE_ENV}, timeout=DEADLINE * 3)
+    assert done.returncode != 0
+    assert "ran" not in done.stdout
