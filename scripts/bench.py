@@ -388,7 +388,7 @@ class LocalStore:
         self.server.wait()
 
 
-def measure_daily(work: Path, raw: Path, articles: int) -> dict:
+def measure_daily(work: Path, raw: Path, articles: int, deploys: bool = True) -> dict:
     """An editor's days on one project, each step the real command, end to end.
 
     The `make html` steps come first: `make deploy` builds the web site into
@@ -410,6 +410,8 @@ def measure_daily(work: Path, raw: Path, articles: int) -> dict:
     edit_template(project)
     results.update(timings(make_html(project), "e2e_template"))
     check_template(project, post)
+    if not deploys:  # --html-only: at 100,000 a first deploy to the local server and one whole-site index take hours
+        return results
 
     results.update(search_comparison(project / "output"))
 
@@ -449,7 +451,7 @@ def search_comparison(output: Path) -> dict[str, float]:
     return results
 
 
-def measure_once(work: Path, articles: int, order: list[str], repeat: int) -> dict:
+def measure_once(work: Path, articles: int, order: list[str], repeat: int, deploys: bool = True) -> dict:
     """One repeat, in its own folder: deleting the last repeat's trees of ~16,000
     files right before a timed step would make that step pay for the deletion."""
     raw, shared = work / "raw", work
@@ -458,7 +460,7 @@ def measure_once(work: Path, articles: int, order: list[str], repeat: int) -> di
     results: dict = {}
     for system in order:
         if system == "daily":
-            results["daily"] = measure_daily(work, raw, articles)
+            results["daily"] = measure_daily(work, raw, articles, deploys)
         elif system == "ours":
             (work / "ours" / "content").mkdir(parents=True)
             shutil.copytree(ROOT / "content" / "pages", work / "ours" / "content" / "pages")
@@ -566,16 +568,20 @@ def format_table(summary: dict, articles: int) -> str:
                  ("deploy_repeat", "`make deploy`, nothing changed"),
                  ("deploy_one_new", "`make deploy` after one new dump"))
         for prefix, label in steps:
+            if f"{prefix}_s" not in daily:  # --html-only: no deploy rows
+                continue
             versus_hugo = (f" = {daily[f'{prefix}_s']['median'] / summary['hugo']['cold_s']['median']:.1f}x Hugo"
                            if "hugo" in summary and prefix.startswith("e2e_") else "")
             rows.append((label, f"{cell('daily', f'{prefix}_s', digits=2)}{versus_hugo}, {memory('daily', prefix)}",
                          "", f"{cell('hugo', 'cold_s', digits=2)}, {memory('hugo', 'cold')}"
                          if prefix == "e2e_cold" and "hugo" in summary else ""))
-        rows.append(("`make deploy`: files uploaded, first / nothing changed / after one new dump (local S3 server)",
-                     f"{cell('daily', 'deploy_first_uploads', '', 0)} (site: {cell('daily', 'site_files', '', 0)} "
-                     f"files) / {cell('daily', 'deploy_repeat_uploads', '', 0)} / "
-                     f"{cell('daily', 'deploy_one_new_uploads', '', 0)} "
-                     f"(and {cell('daily', 'deploy_one_new_deletes', '', 0)} deleted)", "", ""))
+        if "deploy_first_uploads" in daily:
+            rows.append(("`make deploy`: files uploaded, first / nothing changed / after one new dump "
+                         "(local S3 server)",
+                         f"{cell('daily', 'deploy_first_uploads', '', 0)} (site: {cell('daily', 'site_files', '', 0)} "
+                         f"files) / {cell('daily', 'deploy_repeat_uploads', '', 0)} / "
+                         f"{cell('daily', 'deploy_one_new_uploads', '', 0)} "
+                         f"(and {cell('daily', 'deploy_one_new_deletes', '', 0)} deleted)", "", ""))
         if "single_index_s" in daily:
             rows.append(("one whole-site search index, for comparison",
                          f"{cell('daily', 'single_index_s')}, {memory('daily', 'single_index')}", "", ""))
@@ -617,6 +623,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench")
     parser.add_argument("--systems", default="ours,daily,pelican,hugo",
                         help="which to measure, comma-separated (default: all four)")
+    parser.add_argument("--html-only", action="store_true",
+                        help="daily: the `make html` rows only, no deploy and no whole-site search index")
     args = parser.parse_args(argv)
 
     work = args.out / f"work-{args.articles}"
@@ -630,7 +638,7 @@ def main(argv: list[str] | None = None) -> int:
     for repeat in range(args.repeats):
         order = systems if repeat % 2 == 0 else systems[::-1]
         print(f"bench: repeat {repeat + 1}/{args.repeats} ({', '.join(order)})", file=sys.stderr)
-        runs.append(measure_once(work, args.articles, order, repeat))
+        runs.append(measure_once(work, args.articles, order, repeat, deploys=not args.html_only))
     summary = summarise(runs)
     table = format_table(summary, args.articles)
     print(table)
