@@ -42,8 +42,8 @@ $(BENCH_STAMP): $(STAMP) requirements/bench.txt
 
 venv: $(STAMP)
 
-convert: $(STAMP)  ## convert content/raw into content/articles (rejected dumps are reported, the rest still build)
-	$(BIN)/python scripts/convert_articles.py content/raw --output content/articles --manifest cache/convert-manifest.json || [ $$? -eq 1 ]
+convert: $(STAMP)  ## convert content/raw into content/articles, under the build lock (rejected dumps are reported, the rest still build)
+	$(BIN)/python scripts/build_site.py $(CONF) --convert-only $(if $(NO_WAIT),--no-wait) || [ $$? -eq 1 ]
 
 html: $(STAMP)  ## convert, build output/ and index it for search, when anything changed (non-zero if a post was left out)
 	$(BIN)/python scripts/build_site.py $(CONF) --output $(OUTPUT) $(if $(NO_WAIT),--no-wait)

@@ -201,6 +201,10 @@ def _text_of(path: Path) -> str:
         return ""
 
 
+CONVERTER = (sys.executable, "scripts/convert_articles.py", "content/raw", "--output", POSTS,
+             "--manifest", "cache/convert-manifest.json")
+
+
 def run(*command: str, lock: int | None = None) -> int:
     return subprocess.run(command, pass_fds=(lock,) if lock is not None else ()).returncode
 
@@ -219,8 +223,7 @@ def build(root: Path, settings: str, output: str, lock: int, inputs: list[str]) 
     python = sys.executable
     pelican = str(Path(python).with_name("pelican"))
     before = [line for line in inputs if not is_post(line)]  # `inputs`: input_lines, taken just now
-    converted = run(python, "scripts/convert_articles.py", "content/raw", "--output", POSTS,
-                    "--manifest", "cache/convert-manifest.json")
+    converted = run(*CONVERTER)
     if converted not in (0, 1):  # 1: some inputs rejected, the rest converted
         return converted, None
     seen = digest_of(before + list(file_stamps(root, POSTS)))
@@ -228,6 +231,13 @@ def build(root: Path, settings: str, output: str, lock: int, inputs: list[str]) 
     indexed = run(python, "scripts/search_index.py", output, lock=lock)  # also after a post was left out
     status = built or indexed
     return status, seen if status == 0 and converted == 0 else None
+
+
+def convert_only(root: Path, wait: bool = True) -> int:
+    """`make convert`: the converter alone, under the build lock, so it never
+    writes posts while a build reads them."""
+    with build_lock(root, wait):
+        return run(*CONVERTER)
 
 
 def build_if_changed(root: Path, settings: str, output: str, force: bool = False, wait: bool = True,
@@ -262,9 +272,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--then", nargs=argparse.REMAINDER, metavar="COMMAND",
                         help="after a build that succeeded, run COMMAND (all the arguments that follow) "
                              "under the same lock (make deploy: the upload)")
+    parser.add_argument("--convert-only", action="store_true",
+                        help="run the converter alone, under the lock (make convert); exit with its status")
     args = parser.parse_args(argv)
     project = Path.cwd()  # the project's folder, where make runs
     try:
+        if args.convert_only:
+            return convert_only(project, wait=not args.no_wait)
         return build_if_changed(project, args.settings, args.output, args.force, wait=not args.no_wait,
                                 then=args.then)
     except BuildRunning as running:

@@ -256,3 +256,17 @@ def test_the_command_after_a_failed_build_does_not_run(project):
                           env={**os.environ, **MAKE_ENV}, timeout=DEADLINE * 3)
     assert done.returncode != 0
     assert "ran" not in done.stdout
+
+
+def test_make_convert_waits_for_a_running_build_and_says_so(project, holder):
+    """`make convert` takes the build lock too: told not to wait, it stops with the line and converts nothing."""
+    before = tree(project)
+    done = subprocess.run(make_command("convert"), cwd=project, capture_output=True, text=True,
+                          env={**os.environ, **MAKE_ENV, "NO_WAIT": "1"}, timeout=DEADLINE)
+    assert done.returncode != 0
+    assert running_line(holder.pid, "not waiting (--no-wait)").fullmatch(done.stderr.splitlines(keepends=True)[0])
+    assert tree(project) == before
+    holder.stdin.close()
+    holder.wait()
+    assert ok(make(project, "convert")).returncode == 0
+    assert tree(project) != before  # converted once the build is over
