@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 
@@ -41,12 +42,16 @@ def counting_forks(monkeypatch) -> list[int]:
     return made
 
 
-def test_three_workers_make_the_site_one_process_makes(posts, one_process, tmp_path, monkeypatch):
+def test_three_workers_make_the_site_one_process_makes(posts, one_process, tmp_path, monkeypatch, caplog):
     forks = counting_forks(monkeypatch)
-    shared = build_site(posts, tmp_path, override={"NEWSROOM_RENDER_WORKERS": 3})
+    with caplog.at_level(logging.INFO, logger="newsroom.incremental"):
+        shared = build_site(posts, tmp_path, override={"NEWSROOM_RENDER_WORKERS": 3})
     assert len(forks) == 2  # the parent renders a third itself
     assert len(list(shared.rglob("*.html"))) > 150
     assert differing_files(shared, one_process) == []  # sitemap.xml included: every worker's pages are in it
+    ledger = json.loads((tmp_path / "cache" / "newsroom-pages.json").read_text())
+    written = sum(len(entry["files"]) for name, entry in ledger["pages"].items() if not name.startswith("static:"))
+    assert f"newsroom: {written} files rendered, 0 unchanged and kept" in caplog.text  # each page counted once
 
 
 def test_a_build_after_a_shared_one_keeps_every_page_the_workers_wrote(posts, tmp_path):
@@ -72,3 +77,18 @@ def test_a_worker_that_dies_has_its_pages_rendered_by_the_parent(posts, one_proc
         shared = build_site(posts, tmp_path, override={"NEWSROOM_RENDER_WORKERS": 2})
     assert "render worker 1 of 2 failed; its pages are rendered here" in caplog.text
     assert differing_files(shared, one_process) == []
+
+
+def test_a_post_saved_over_a_listing_wins_whatever_the_workers(posts, tmp_path):
+    """A hand-written post whose Save_as is a topic's address overrides that listing,
+    as Pelican does in one process: every write of one file falls to one worker,
+    in Pelican's order, so the listing's later write is skipped there too."""
+    claimed = tmp_path / "posts" / "2025-03-04-claimed.md"
+    claimed.parent.mkdir()
+    claimed.write_text("Title: A post over the Moldova page\nDate: 2025-03-04\nCategory: Europe\n"
+                       "Save_as: tag/moldova/index.html\n\nA story saved where the topic's page was.\n",
+                       encoding="utf-8")
+    one = build_site([*posts, claimed], tmp_path / "one", override={"NEWSROOM_RENDER_WORKERS": 1})
+    assert "A story saved where the topic" in (one / "tag/moldova/index.html").read_text()
+    shared = build_site([*posts, claimed], tmp_path / "shared", override={"NEWSROOM_RENDER_WORKERS": 3})
+    assert differing_files(shared, one) == []

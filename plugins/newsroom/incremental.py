@@ -31,6 +31,7 @@ import hashlib
 import json
 import logging
 import os
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,7 +41,8 @@ from markupsafe import escape
 from pelican import signals
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
-from pelican.writers import Writer
+from pelican.utils import sanitised_join
+from pelican.writers import FileOverwriteFailedError, Writer
 
 from .files import write_atomically
 from .listings import later_pattern, listing_pages
@@ -167,17 +169,16 @@ class _FeedItem:
 
 @dataclass
 class Share:
-    """One render worker's part of the site (render_workers.py): every
-    `workers`-th page or feed, in the order Pelican asks for them, from `worker`."""
+    """One render worker's part of the site (render_workers.py): the files whose
+    name falls to `worker` of `workers`. By name, not by turn: every write of
+    one file lands in one worker, in Pelican's order, as in one process."""
 
     worker: int
     workers: int
     done: object  # shared counts of pages done, one per worker: the parent's bar shows them all
-    asked: int = 0  # pages and feeds asked for so far, this worker's or not
 
-    def takes_next(self) -> bool:
-        turn, self.asked = self.asked, self.asked + 1
-        return turn % self.workers == self.worker
+    def owns(self, filename: str) -> bool:
+        return zlib.crc32(filename.encode("utf-8", "surrogateescape")) % self.workers == self.worker
 
 
 class IncrementalWriter(Writer):
@@ -195,6 +196,7 @@ class IncrementalWriter(Writer):
         self._everything_key: str | None = None
         self.rendered = self.skipped = 0
         self.share: Share | None = None  # while render workers split the pages (render_workers.py)
+        self._booked: dict[str, str] = {}  # file -> where it is written (os.devnull: not overwritten)
         self._others_shown = 0
         self.progress = Stage("rendering pages", estimate=pages_in(self.previous))
         _WRITERS[:] = [self]  # the one writer of this build, saved when it ends
@@ -292,9 +294,37 @@ class IncrementalWriter(Writer):
             self.journal = open(self.journal_path, "a", encoding="utf-8", buffering=1)
         self.journal.write(os.path.relpath(filename, self.output_path) + "\n")
 
+    def _book(self, filename: str, override: bool) -> None:
+        """Pelican's own check of a file written twice (Writer._open_w), made for
+        every file before it is rendered or kept, in every render worker,
+        whichever writes it: a clash raises alike everywhere, so the workers
+        walk the same pages, and a kept page counts as written, as a rendered one does."""
+        if filename in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" a second time (was previously overwritten)')
+            log.info('Skipping "%s", not overwriting', filename)
+            self._booked[filename] = os.devnull
+            return
+        if filename in self._written_files and not override:
+            raise FileOverwriteFailedError(
+                f'Failed to overwrite "{filename}" as Pelican has already written to it previously '
+                "(set `override=True` if intended)")
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        self._booked[filename] = filename
+
+    def _mine(self, filename: str) -> bool:
+        """Whether this process writes the file (always, without render workers)."""
+        return self.share is None or self.share.owns(filename)
+
     def _open_w(self, filename, encoding, override=False):
         self._journal(filename)
-        return super()._open_w(filename, encoding, override)
+        target = self._booked.pop(filename, None)
+        if target is None:  # a write _book did not see (Pelican's own paths)
+            return super()._open_w(filename, encoding, override)
+        return open(target, "w", encoding=encoding)
 
     def _record(self, name: str, key: str, files: list[str]) -> None:
         self.current[name] = {
@@ -307,7 +337,7 @@ class IncrementalWriter(Writer):
         # Save_as header) is written with override_output, and is still one page.
         one_story = bool({"article", "page"} & set(kwargs))
         if not name or relative_urls or (override_output and not one_story):
-            if not self._takes_next():
+            if self.share is not None and self.share.worker:  # Pelican's own paths: the parent's alone
                 return None
             return super().write_file(name, template, context, relative_urls, paginated,
                                       template_name, override_output, url, **kwargs)
@@ -325,12 +355,10 @@ class IncrementalWriter(Writer):
             self._write_page(page["save_as"], template, context, template_name,
                              {**shown, "listing": stories if page["first"] else None, "articles_page": page})
 
-    def _takes_next(self) -> bool:
-        """Whether this process renders the next page or feed (always, without render workers)."""
-        return self.share is None or self.share.takes_next()
-
     def _write_page(self, name, template, context, template_name, kwargs, override_output=False) -> None:
-        if not self._takes_next():
+        path = sanitised_join(self.output_path, name)  # the name Pelican opens it by
+        self._book(path, override_output)
+        if not self._mine(path):
             return
         key = self.page_key(name, template, context, template_name, kwargs)
         entry = self.previous.get(name)
@@ -370,7 +398,8 @@ class IncrementalWriter(Writer):
         if self.share is None:
             return 0
         others = sum(self.share.done) - self.share.done[0]
-        news, self._others_shown = others - self._others_shown, others
+        news = max(0, others - self._others_shown)  # a failed worker's count starts again at 0
+        self._others_shown = max(self._others_shown, others)
         return news
 
     def end_shares(self) -> None:
@@ -391,8 +420,11 @@ class IncrementalWriter(Writer):
 
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom",
                    override_output=False, feed_title=None):
-        if path and not self._takes_next():
-            return None
+        if path:
+            complete_path = sanitised_join(self.output_path, path)
+            self._book(complete_path, override_output)
+            if not self._mine(complete_path):
+                return None
         if not path or override_output:
             return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
         summary_only = self.is_listing_feed(path)

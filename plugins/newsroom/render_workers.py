@@ -24,7 +24,6 @@ import logging
 import os
 import pickle
 import signal
-import threading
 from multiprocessing.sharedctypes import RawArray
 
 from pelican.generators import ArticlesGenerator
@@ -47,13 +46,31 @@ def render_workers(settings) -> int:
     return max(1, int(wanted))
 
 
-def _quiet_console_locks() -> None:
-    """In a forked worker: new locks for Pelican's rich console. Its spinner's
-    thread may have held one at the fork, and is not in the worker to let go."""
+def _console_locks() -> list:
+    """The locks of Pelican's rich console and of its live displays (the
+    "Generating..." spinner's refresh thread takes them many times a second)."""
     from pelican.log import console
 
-    console._lock = threading.RLock()
-    console._record_buffer_lock = threading.RLock()
+    return [console._lock, *(live._lock for live in getattr(console, "_live_stack", []))]
+
+
+def _fork_holding(locks: list) -> int:
+    """fork() while holding `locks`, released on both sides: a worker never starts
+    with a lock another thread held at the fork, and that thread is not there to let go."""
+    for lock in locks:
+        lock.acquire()
+    try:
+        return os.fork()
+    finally:
+        for lock in reversed(locks):
+            lock.release()
+
+
+def _plain_console() -> None:
+    """In a worker: no live display (no thread here redraws it); lines go out plain."""
+    from pelican.log import console
+
+    getattr(console, "_live_stack", []).clear()
 
 
 def _die_with(parent: int) -> None:
@@ -68,7 +85,7 @@ def _die_with(parent: int) -> None:
 
 
 def _render_share(generator, writer, original, share: Share) -> dict:
-    """Render one share; what the parent needs of it."""
+    """In a worker: render its share; what the parent needs of it."""
     ledger_before, sitemap_before = set(writer.current), set(SITEMAP.pages)
     rendered_before, skipped_before = writer.rendered, writer.skipped
     writer.share = share
@@ -85,7 +102,7 @@ def _fork_worker(generator, writer, original, share: Share) -> tuple[int, int]:
     """A forked process rendering `share`: (its pid, the read end of the pipe its result comes by)."""
     read_end, write_end = os.pipe()
     parent = os.getpid()
-    pid = os.fork()
+    pid = _fork_holding(_console_locks())
     if pid:
         os.close(write_end)
         return pid, read_end
@@ -93,7 +110,7 @@ def _fork_worker(generator, writer, original, share: Share) -> tuple[int, int]:
     try:  # the worker: never returns into Pelican, whatever happens
         os.close(read_end)
         _die_with(parent)
-        _quiet_console_locks()
+        _plain_console()
         data = pickle.dumps(_render_share(generator, writer, original, share))
         with os.fdopen(write_end, "wb") as pipe:
             pipe.write(data)
@@ -115,10 +132,31 @@ def _collect(pid: int, read_end: int) -> dict | None:
 
 
 def _merge(writer, result: dict) -> None:
+    """A worker's pages, as if this process had rendered them."""
     writer.current.update(result["ledger"])
     SITEMAP.pages.update(result["sitemap"])
     writer.rendered += result["rendered"]
     writer.skipped += result["skipped"]
+
+
+def _booked(writer) -> tuple[set, set]:
+    """The files Pelican counts as written (and overridden) so far."""
+    return set(writer._written_files), set(writer._overridden_files)
+
+
+def _set_booked(writer, booked: tuple[set, set]) -> None:
+    writer._written_files, writer._overridden_files = set(booked[0]), set(booked[1])
+
+
+def _render_again(generator, writer, original, share: Share) -> None:
+    """A failed worker's share, rendered here. Every file of the site is booked
+    already (each process books them all): walked again from the same start."""
+    after = _booked(writer)
+    _set_booked(writer, writer.booked_before_shares)
+    share.done[share.worker] = 0
+    writer.share = share
+    original(generator, writer)
+    _set_booked(writer, after)
 
 
 def on_every_core(original):
@@ -127,17 +165,20 @@ def on_every_core(original):
         if workers < 2 or not isinstance(writer, IncrementalWriter) or self.settings.get("WRITE_SELECTED"):
             return original(self, writer)
         done = RawArray("q", workers)  # pages each worker has finished, for the parent's bar
-        shares = [Share(worker, workers, done) for worker in range(workers)]
-        children = {share.worker: _fork_worker(self, writer, original, share) for share in shares[1:]}
+        writer.booked_before_shares = _booked(writer)
+        children = {worker: _fork_worker(self, writer, original, Share(worker, workers, done))
+                    for worker in range(1, workers)}
         try:
-            _merge(writer, _render_share(self, writer, original, shares[0]))
+            writer.share = Share(0, workers, done)
+            original(self, writer)
         finally:
             results = {worker: _collect(*child) for worker, child in children.items()}
         for worker, result in sorted(results.items()):
             if result is None:
                 log.warning("newsroom: render worker %d of %d failed; its pages are rendered here", worker, workers)
-                result = _render_share(self, writer, original, Share(worker, workers, done))
-            _merge(writer, result)
+                _render_again(self, writer, original, Share(worker, workers, done))
+            else:
+                _merge(writer, result)
         writer.end_shares()
 
     return generate_output
