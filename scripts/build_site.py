@@ -50,6 +50,7 @@ INPUT_ENVIRONMENT = ("SITEURL", "SOURCE_DATE_EPOCH")
 STAMP = Path("cache/site.stamp")
 LOCK = Path("cache/build.lock")
 BUSY = 75  # EX_TEMPFAIL: another build holds the lock and --no-wait was given
+NO_LOCK = 73  # EX_CANTCREAT: the lock file cannot be made or opened (never 1: `make convert` lets 1 pass)
 JOURNAL = "newsroom-pages.journal"  # plugins/newsroom/incremental.py: pages being written
 SKIPPED_NAMES = {"__pycache__", ".pytest_cache"}
 
@@ -258,7 +259,7 @@ def build_if_changed(root: Path, settings: str, output: str, force: bool = False
                 save_stamp(root, seen)
         if status == 0 and then:
             sys.stdout.flush()
-            status = run(*then)
+            status = run(*then, lock=lock)  # held by the command too: killing this process does not free it
         return status
 
 
@@ -286,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
         return BUSY
     except NoLock as error:
         print(error, file=sys.stderr)
-        return 1
+        return NO_LOCK
 
 
 if __name__ == "__main__":

@@ -25,8 +25,10 @@ the manifest it wrote. While the store's manifest still has that ETag, no
 one has deployed there since, and the manifest is taken as the store: no
 listing, no question per object, only the files whose hash differs from
 what was sent go. The record stops vouching before anything is sent, and
-vouches again once the new manifest is written, so a deploy cut short is
-followed by a full listing. An object changed in the bucket by hand is seen
+vouches again once the new manifest is written. Every deploy that changes
+the store, with a record or without, first rewrites the manifest marked
+"underway_since": no record matches it any more, so after a deploy cut
+short anywhere the next one lists the store. An object changed in the bucket by hand is seen
 by the next deploy with --verify (`make deploy VERIFY=1`), which lists the
 store as if there were no record.
 
@@ -455,16 +457,21 @@ def next_manifest(known: dict[str, Known], local: dict[str, LocalFile], sent: di
     return Manifest(dict(sorted(files.items())), dict(plan.kept))
 
 
-def manifest_bytes(manifest: Manifest) -> bytes:
+def manifest_bytes(manifest: Manifest, underway: float | None = None) -> bytes:
     files = {name: {"sha256": entry.sha256, "etag": entry.etag, "size": entry.size}
              for name, entry in manifest.files.items()}
-    return json.dumps({"format": MANIFEST_FORMAT, "files": files, "unnamed_since": manifest.unnamed_since},
-                      indent=0, sort_keys=True).encode()
+    fields = {"format": MANIFEST_FORMAT, "files": files, "unnamed_since": manifest.unnamed_since}
+    if underway is not None:
+        fields["underway_since"] = underway
+    return json.dumps(fields, indent=0, sort_keys=True).encode()
 
 
-def write_manifest(client, target: Target, manifest: Manifest) -> str | None:
-    """Write the manifest; its ETag, as the store gave it."""
-    answer = client.put_object(Bucket=target.bucket, Key=target.key(MANIFEST), Body=manifest_bytes(manifest),
+def write_manifest(client, target: Target, manifest: Manifest, underway: float | None = None) -> str | None:
+    """Write the manifest; its ETag, as the store gave it. `underway`: the time a deploy
+    started changing the store, written before it does, so that no record (any
+    checkout's) vouches for a store changed by a deploy that then never finished."""
+    answer = client.put_object(Bucket=target.bucket, Key=target.key(MANIFEST),
+                               Body=manifest_bytes(manifest, underway),
                                ContentType="application/json", CacheControl="no-store")
     return answer.get("ETag")
 
@@ -513,9 +520,13 @@ def deploy(output: Path, target: Target, client, dry_run: bool = False, everythi
                               f"with `make deploy CONFIRM_DELETIONS=1` (deploy.py --allow-deletions)")
         if dry_run:
             return 0
-        if record and (plan.uploads or plan.deletes or plan.expired):
-            record.manifest_etag = None  # the store is about to change: vouched for again once the manifest is
-            save_record(record)
+        if plan.uploads or plan.deletes or plan.expired:  # the store is about to change
+            if record:
+                record.manifest_etag = None  # vouched for again once the new manifest is written
+                save_record(record)
+            if manifest_etag:  # every checkout's record stops vouching, with or without a record here
+                write_manifest(client, target, manifest, underway=clock())
+                manifest_etag = None  # the store's manifest is no longer the one read
         sent, failed = {}, []
 
         def send(file: LocalFile) -> tuple[LocalFile, str | None, Exception | None]:
@@ -550,7 +561,7 @@ def deploy(output: Path, target: Target, client, dry_run: bool = False, everythi
     for name in plan.deletes + plan.expired:
         say(f"delete {name}")
     after = next_manifest(known, local, sent, plan)
-    if after != manifest:  # a deploy that changed nothing writes nothing
+    if after != manifest or manifest_etag is None:  # a deploy that changed nothing writes nothing
         manifest_etag = write_manifest(client, target, after)
     if record:
         record.manifest_etag = manifest_etag

@@ -270,3 +270,14 @@ def test_make_convert_waits_for_a_running_build_and_says_so(project, holder):
     holder.wait()
     assert ok(make(project, "convert")).returncode == 0
     assert tree(project) != before  # converted once the build is over
+
+
+def test_a_lock_that_cannot_be_taken_fails_make_convert_with_one_line(project):
+    (project / LOCK).parent.mkdir(parents=True, exist_ok=True)
+    (project / LOCK).mkdir()  # a folder where the lock file should be
+    before = tree(project)
+    done = subprocess.run(make_command("convert"), cwd=project, capture_output=True, text=True,
+                          env={**os.environ, **MAKE_ENV}, timeout=DEADLINE)
+    assert done.returncode != 0
+    assert done.stderr.splitlines()[0].startswith("error: cache/build.lock: cannot take the build lock")
+    assert tree(project) == before

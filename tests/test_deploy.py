@@ -544,6 +544,31 @@ def test_a_deploy_cut_short_leaves_a_record_that_vouches_for_nothing(tmp_path, s
     assert bucket_etags(store) == site_md5s(output)
 
 
+def test_a_deploy_cut_short_elsewhere_makes_the_next_one_here_list_the_store(tmp_path, store, monkeypatch):
+    """A deploy that changes the store marks the manifest first, with or without a record
+    of its own (CI's has none): if it never finishes, no checkout's record vouches any more."""
+    ours = small_site(tmp_path / "ours", stories=12, pages=20)
+    recorded_deploy(ours, store, tmp_path / "our-record")
+    theirs = small_site(tmp_path / "theirs", stories=12, pages=20)
+    (theirs / "extra/index.html").parent.mkdir()
+    (theirs / "extra/index.html").write_text("<title>theirs only</title>")
+    (theirs / "index.html").write_text("<title>their edition, never sent</title>")
+    upload = deploy.upload
+    monkeypatch.setattr(deploy, "upload", lambda client, target, file: upload(client, target, file)
+                        if file.name != "index.html" else (_ for _ in ()).throw(OSError("connection reset")))
+    target = deploy.Target(store["bucket"], "site/")
+    assert deploy.deploy(theirs, target, client_for(store), say=lambda line: None) == 1  # no record: as CI runs it
+    monkeypatch.setattr(deploy, "upload", upload)
+    assert "extra/index.html" in bucket_etags(store)
+
+    client = client_for(store)
+    calls = counting(client)
+    lines = recorded_deploy(ours, store, tmp_path / "our-record", client)
+    assert calls.get("ListObjectsV2") == 1
+    assert "delete extra/index.html" in lines
+    assert bucket_etags(store) == site_md5s(ours)
+
+
 def test_verify_lists_the_store_and_restores_an_object_deleted_by_hand(tmp_path, store):
     output = small_site(tmp_path / "output", stories=12, pages=20)
     recorded_deploy(output, store, tmp_path / "record")
