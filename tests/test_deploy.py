@@ -470,6 +470,28 @@ def recorded_deploy(output: Path, store, record_folder: Path, client=None, **opt
     return lines
 
 
+def deploy_listing_the_store(output: Path, store, record_folder: Path) -> list[str]:
+    """A recorded deploy that must list the store (its record vouches for nothing); the lines it says."""
+    client = client_for(store)
+    calls = counting(client)
+    lines = recorded_deploy(output, store, record_folder, client)
+    assert calls.get("ListObjectsV2") == 1
+    assert bucket_etags(store) == site_md5s(output)
+    return lines
+
+
+def failing_upload_of(monkeypatch, name: str) -> None:
+    """Uploads of `name` fail from now on, as a dropped connection would; the others go."""
+    upload = deploy.upload
+
+    def failing(client, target, file):
+        if file.name == name:
+            raise OSError("connection reset")
+        return upload(client, target, file)
+
+    monkeypatch.setattr(deploy, "upload", failing)
+
+
 def counting_reads(monkeypatch) -> list[str]:
     """Files read to be hashed."""
     read: list[str] = []
@@ -508,12 +530,8 @@ def test_a_deploy_from_another_checkout_makes_the_next_one_list_the_store(tmp_pa
     (theirs / "extra/index.html").write_text("<title>theirs only</title>")
     recorded_deploy(theirs, store, tmp_path / "their-record")
 
-    client = client_for(store)
-    calls = counting(client)
-    lines = recorded_deploy(ours, store, tmp_path / "our-record", client)
-    assert calls.get("ListObjectsV2") == 1
+    lines = deploy_listing_the_store(ours, store, tmp_path / "our-record")
     assert {"upload index.html", "delete extra/index.html"} <= set(lines)
-    assert bucket_etags(store) == site_md5s(ours)
 
 
 def test_a_deploy_cut_short_leaves_a_record_that_vouches_for_nothing(tmp_path, store, monkeypatch):
@@ -522,26 +540,15 @@ def test_a_deploy_cut_short_leaves_a_record_that_vouches_for_nothing(tmp_path, s
     (output / "new/index.html").parent.mkdir()
     (output / "new/index.html").write_text("<title>sent, then the deploy failed</title>")
     (output / "index.html").write_text("<title>not sent</title>")
-    upload = deploy.upload
-
-    def failing(client, target, file):
-        if file.name == "index.html":
-            raise OSError("connection reset")
-        return upload(client, target, file)
-
-    monkeypatch.setattr(deploy, "upload", failing)
-    target = deploy.Target(store["bucket"], "site/")
-    record = deploy.read_record(deploy.record_path(tmp_path / "record", target, store["env"]["DEPLOY_ENDPOINT"]))
-    assert deploy.deploy(output, target, client_for(store), say=lambda line: None, record=record) == 1
-    monkeypatch.setattr(deploy, "upload", upload)
+    with monkeypatch.context() as patch:
+        failing_upload_of(patch, "index.html")
+        target = deploy.Target(store["bucket"], "site/")
+        record = deploy.read_record(deploy.record_path(tmp_path / "record", target, store["env"]["DEPLOY_ENDPOINT"]))
+        assert deploy.deploy(output, target, client_for(store), say=lambda line: None, record=record) == 1
 
     (output / "new/index.html").unlink()  # gone from the site before the next deploy: its object must go too
-    client = client_for(store)
-    calls = counting(client)
-    lines = recorded_deploy(output, store, tmp_path / "record", client)
-    assert calls.get("ListObjectsV2") == 1
+    lines = deploy_listing_the_store(output, store, tmp_path / "record")
     assert {"upload index.html", "delete new/index.html"} <= set(lines)
-    assert bucket_etags(store) == site_md5s(output)
 
 
 def test_a_deploy_cut_short_elsewhere_makes_the_next_one_here_list_the_store(tmp_path, store, monkeypatch):
@@ -553,20 +560,13 @@ def test_a_deploy_cut_short_elsewhere_makes_the_next_one_here_list_the_store(tmp
     (theirs / "extra/index.html").parent.mkdir()
     (theirs / "extra/index.html").write_text("<title>theirs only</title>")
     (theirs / "index.html").write_text("<title>their edition, never sent</title>")
-    upload = deploy.upload
-    monkeypatch.setattr(deploy, "upload", lambda client, target, file: upload(client, target, file)
-                        if file.name != "index.html" else (_ for _ in ()).throw(OSError("connection reset")))
-    target = deploy.Target(store["bucket"], "site/")
-    assert deploy.deploy(theirs, target, client_for(store), say=lambda line: None) == 1  # no record: as CI runs it
-    monkeypatch.setattr(deploy, "upload", upload)
+    with monkeypatch.context() as patch:
+        failing_upload_of(patch, "index.html")
+        target = deploy.Target(store["bucket"], "site/")
+        assert deploy.deploy(theirs, target, client_for(store), say=lambda line: None) == 1  # no record, as CI's
     assert "extra/index.html" in bucket_etags(store)
 
-    client = client_for(store)
-    calls = counting(client)
-    lines = recorded_deploy(ours, store, tmp_path / "our-record", client)
-    assert calls.get("ListObjectsV2") == 1
-    assert "delete extra/index.html" in lines
-    assert bucket_etags(store) == site_md5s(ours)
+    assert "delete extra/index.html" in deploy_listing_the_store(ours, store, tmp_path / "our-record")
 
 
 def test_verify_lists_the_store_and_restores_an_object_deleted_by_hand(tmp_path, store):
@@ -584,10 +584,7 @@ def test_an_unreadable_record_vouches_for_nothing(tmp_path, store):
     for record in (tmp_path / "record").glob("*.json"):
         record.write_text('{"format": 1, "hashes": {"index.html": "not a list"}, "manifest_etag": 7}')
     store["client"].delete_object(Bucket=store["bucket"], Key="site/index.html")
-    client = client_for(store)
-    calls = counting(client)
-    assert "upload index.html" in recorded_deploy(output, store, tmp_path / "record", client)
-    assert calls.get("ListObjectsV2") == 1
+    assert "upload index.html" in deploy_listing_the_store(output, store, tmp_path / "record")
 
 
 # ---- the workflow: credentials for the upload alone, no pickle from a cache ---------------
