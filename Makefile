@@ -14,6 +14,8 @@ DEPLOY_STAMP := $(VENV)/.deploy-$(shell cat requirements/runtime.txt requirement
 CONF := pelican.conf.py
 PUBLISHCONF := publish.conf.py
 OUTPUT := output
+# make publish's and make deploy's folder: the preview in output/ and the web build never undo each other
+PUBLIC := public
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -54,17 +56,17 @@ serve: $(STAMP)  ## serve output/ on 127.0.0.1:8000 as a static host would (404.
 devserver: $(STAMP)  ## serve output/ and build it as make html does on every change (one build at a time)
 	$(BIN)/python scripts/devserver.py $(CONF) --output $(OUTPUT) --host $(HOST) --port $(PORT)
 
-publish: $(STAMP)  ## build for the web (make publish SITEURL=https://...); fails if a post was left out
-	SITEURL="$(SITEURL)" $(BIN)/python scripts/build_site.py $(PUBLISHCONF) --output $(OUTPUT) $(if $(NO_WAIT),--no-wait)
+publish: $(STAMP)  ## build for the web into public/ (make publish SITEURL=https://...); fails if a post was left out
+	SITEURL="$(SITEURL)" $(BIN)/python scripts/build_site.py $(PUBLISHCONF) --output $(PUBLIC) $(if $(NO_WAIT),--no-wait)
 
 deploy-address:  # before publish: links in pages and feeds must name the deployed site
 	@test -n "$(SITEURL)" || { echo "error: deploy: SITEURL is not set: make deploy SITEURL=https://the-address-readers-use" >&2; exit 2; }
 
 deploy-tools: $(DEPLOY_STAMP)  # the upload's own packages: CI installs them before any credential is given
 
-deploy: deploy-address deploy-tools  ## publish, then sync output/ to DEPLOY_URL (s3://bucket/prefix), under one build lock: changed files only (DRY_RUN=1 prints the plan; CONFIRM_DELETIONS=1 past the deletion limit; VERIFY=1 lists the whole bucket)
-	SITEURL="$(SITEURL)" $(BIN)/python scripts/build_site.py $(PUBLISHCONF) --output $(OUTPUT) $(if $(NO_WAIT),--no-wait) --then \
-	  $(BIN)/python scripts/deploy.py $(OUTPUT) --record cache/deploy $(if $(VERIFY),--verify) $(if $(DRY_RUN),--dry-run) $(if $(CONFIRM_DELETIONS),--allow-deletions) $(if $(MAX_DELETE_SHARE),--max-delete-share $(MAX_DELETE_SHARE)) $(if $(GRACE),--grace $(GRACE))
+deploy: deploy-address deploy-tools  ## publish, then sync public/ to DEPLOY_URL (s3://bucket/prefix), under one build lock: changed files only (DRY_RUN=1 prints the plan; CONFIRM_DELETIONS=1 past the deletion limit; VERIFY=1 lists the whole bucket)
+	SITEURL="$(SITEURL)" $(BIN)/python scripts/build_site.py $(PUBLISHCONF) --output $(PUBLIC) $(if $(NO_WAIT),--no-wait) --then \
+	  $(BIN)/python scripts/deploy.py $(PUBLIC) --record cache/deploy $(if $(VERIFY),--verify) $(if $(DRY_RUN),--dry-run) $(if $(CONFIRM_DELETIONS),--allow-deletions) $(if $(MAX_DELETE_SHARE),--max-delete-share $(MAX_DELETE_SHARE)) $(if $(GRACE),--grace $(GRACE))
 
 test: $(TEST_STAMP)  ## lint, then run the test suite
 	$(BIN)/ruff check .
@@ -78,7 +80,7 @@ lighthouse: convert node_modules/.installed  ## Lighthouse scores of nine page t
 	$(BIN)/python scripts/lighthouse.py --json cache/lighthouse.json  # not in output/: never deployed
 
 clean:  ## remove the built site and caches
-	rm -rf $(OUTPUT) cache .pytest_cache tests/artifacts
+	rm -rf $(OUTPUT) $(PUBLIC) cache .pytest_cache tests/artifacts
 
 bench: $(BENCH_STAMP) $(TEST_STAMP)  ## build-speed benchmark: ours vs bare Pelican vs Hugo, the daily make html, search bytes (ARTICLES=10000 REPEATS=3)
 	$(BIN)/python scripts/bench.py --articles $(or $(ARTICLES),10000) --repeats $(or $(REPEATS),3)

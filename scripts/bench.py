@@ -564,7 +564,7 @@ def format_table(summary: dict, articles: int) -> str:
                  ("e2e_corrected", "`make html` after one story's body corrected in its dump"),
                  ("e2e_deleted", "`make html` after one story deleted (its post removed)"),
                  ("e2e_template", f"`make html` after a template edited ({EDITED_TEMPLATE.name}: every story page)"),
-                 ("deploy_first", "`make deploy`, first (web build over the `make html` site, all uploaded)"),
+                 ("deploy_first", "`make deploy`, first (the web build into public/, all uploaded)"),
                  ("deploy_repeat", "`make deploy`, nothing changed"),
                  ("deploy_one_new", "`make deploy` after one new dump"))
         for prefix, label in steps:

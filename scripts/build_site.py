@@ -35,6 +35,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import re
 import subprocess
 import sys
 import time
@@ -47,7 +48,8 @@ INPUT_FOLDERS = ("content", "theme", "plugins", "scripts")
 POSTS = "content/articles"  # what the converter writes: stamped after it, as Pelican reads it
 INPUT_FILES = ("pelican.conf.py", "publish.conf.py", "pagefind.yml", "requirements/runtime.txt")
 INPUT_ENVIRONMENT = ("SITEURL", "SOURCE_DATE_EPOCH")
-STAMP = Path("cache/site.stamp")
+STAMP = Path("cache/site.stamp")  # output/'s; another output folder's has its name in it (state_file)
+SEARCH_STATE = Path("cache/search-index.json")
 LOCK = Path("cache/build.lock")
 BUSY = 75  # EX_TEMPFAIL: another build holds the lock and --no-wait was given
 NO_LOCK = 73  # EX_CANTCREAT: the lock file cannot be made or opened (never 1: `make convert` lets 1 pass)
@@ -109,6 +111,16 @@ def _one(root: Path, name: str):
     yield f"{name}\t{stat.st_size}\t{stat.st_mtime_ns}"
 
 
+def state_file(default: Path, output: str) -> Path:
+    """A record of one output folder's build in cache/: `default` for output/, the same
+    name with the folder's in it for another (`make publish`'s public/): the two
+    builds keep their own stamps and search state, and neither undoes the other."""
+    if Path(output) == Path("output"):
+        return default
+    folder = re.sub(r"[^A-Za-z0-9_-]+", "_", str(Path(output)).strip("/")) or "_"
+    return default.with_name(f"{default.stem}-{folder}{default.suffix}")
+
+
 def site_in_place(root: Path, output: str) -> bool:
     """The built site is there and no page write was cut short."""
     site = root / output
@@ -119,18 +131,18 @@ def site_in_place(root: Path, output: str) -> bool:
 def up_to_date(root: Path, settings: str, output: str, current: str | None = None) -> bool:
     """The stamp names the inputs as they are (`current`, their fingerprint, when the caller has it)."""
     try:
-        saved = (root / STAMP).read_text(encoding="utf-8").strip()
+        saved = (root / state_file(STAMP, output)).read_text(encoding="utf-8").strip()
     except OSError:
         return False
     return saved == (current or fingerprint(root, settings, output)) and site_in_place(root, output)
 
 
-def save_stamp(root: Path, seen: str) -> None:
-    write_whole(root / STAMP, seen + "\n")
+def save_stamp(root: Path, output: str, seen: str) -> None:
+    write_whole(root / state_file(STAMP, output), seen + "\n")
 
 
-def forget_stamp(root: Path) -> None:
-    (root / STAMP).unlink(missing_ok=True)
+def forget_stamp(root: Path, output: str) -> None:
+    (root / state_file(STAMP, output)).unlink(missing_ok=True)
 
 
 class BuildRunning(Exception):
@@ -229,7 +241,8 @@ def build(root: Path, settings: str, output: str, lock: int, inputs: list[str]) 
         return converted, None
     seen = digest_of(before + list(file_stamps(root, POSTS)))
     built = run(pelican, "content", "-s", settings, "-o", output, lock=lock)
-    indexed = run(python, "scripts/search_index.py", output, lock=lock)  # also after a post was left out
+    indexed = run(python, "scripts/search_index.py", output, "--state", str(state_file(SEARCH_STATE, output)),
+                  lock=lock)  # also after a post was left out
     status = built or indexed
     return status, seen if status == 0 and converted == 0 else None
 
@@ -253,10 +266,10 @@ def build_if_changed(root: Path, settings: str, output: str, force: bool = False
             print(f"{output}/ is up to date: nothing changed since the last build", flush=True)
             status = 0
         else:
-            forget_stamp(root)  # a build cut short must not leave the old stamp vouching for it
+            forget_stamp(root, output)  # a build cut short must not leave the old stamp vouching for it
             status, seen = build(root, settings, output, lock, inputs)
             if seen:
-                save_stamp(root, seen)
+                save_stamp(root, output, seen)
         if status == 0 and then:
             sys.stdout.flush()
             status = run(*then, lock=lock)  # held by the command too: killing this process does not free it

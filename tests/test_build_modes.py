@@ -27,13 +27,18 @@ def clean_html(tmp_path_factory) -> Path:
     return project / "output"
 
 
-def test_publish_after_html_and_html_after_publish_both_build(tmp_path, clean_html):
+def test_publish_builds_public_beside_the_preview_and_neither_undoes_the_other(tmp_path, clean_html):
+    """`make publish` writes public/, `make html` output/: switching between them renders
+    nothing again (each keeps its own fingerprints, stamp and search state)."""
     project = project_copy(tmp_path)
     ok(make(project, "html"))
+    preview = {path: path.stat().st_mtime_ns for path in (project / "output").rglob("*")}
     published = ok(make(project, "publish", SITEURL="https://example.org/digest"))
     assert "Traceback" not in published.stderr
-    assert 'href="https://example.org/digest/' in (project / "output/index.html").read_text()
-    ok(make(project, "html"))
+    assert 'href="https://example.org/digest/' in (project / "public/index.html").read_text()
+    assert {path: path.stat().st_mtime_ns for path in (project / "output").rglob("*")} == preview
+    assert "output/ is up to date" in ok(make(project, "html")).stdout
+    assert "public/ is up to date" in ok(make(project, "publish", SITEURL="https://example.org/digest")).stdout
     assert differing_files(project / "output", clean_html) == []
 
 
@@ -149,8 +154,8 @@ def test_drafts_are_previewed_by_make_html_never_published_and_an_undated_post_f
     published = make(project, "publish", SITEURL="https://example.org")
     assert published.returncode != 0
     assert "1 post left out of the site" in published.stdout
-    output = project / "output"
-    assert not (output / "drafts").exists()
+    output = project / "public"
+    assert (output / "index.html").is_file() and not (output / "drafts").exists()
     assert "same address" not in published.stdout + published.stderr
     assert not [path for path in output.rglob("*") if path.is_file()
                 and (b"quokka" in path.read_bytes().lower() or b"numbat" in path.read_bytes().lower())]

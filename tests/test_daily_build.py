@@ -96,7 +96,11 @@ def test_a_bad_post_is_reported_on_every_make_html_until_fixed(built):
 
 def test_another_build_configuration_is_not_mistaken_for_this_one(built):
     published = ok(make(built, "publish", SITEURL="https://example.org/digest"))
-    assert UP_TO_DATE not in published.stdout
+    assert "public/ is up to date" not in published.stdout
+    assert 'href="https://example.org/digest/' in (built / "public/index.html").read_text()
+    elsewhere = ok(make(built, "publish", SITEURL="https://example.net"))  # another address: built again
+    assert "public/ is up to date" not in elsewhere.stdout
+    assert 'href="https://example.net/' in (built / "public/index.html").read_text()
     again = ok(make(built, "html"))
-    assert UP_TO_DATE not in again.stdout
-    assert 'href="https://example.org/digest/' not in (built / "output/index.html").read_text()
+    assert UP_TO_DATE in again.stdout  # the preview was not touched
+    assert 'href="https://example.' not in (built / "output/index.html").read_text()

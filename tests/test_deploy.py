@@ -135,7 +135,7 @@ def test_a_plan_uploads_new_and_changed_files_hashed_first_pages_last_and_delete
 
 def test_the_first_deploy_uploads_everything_and_a_repeat_uploads_nothing(newsroom, store):
     first = ok(make(newsroom, "deploy", SITEURL=SITEURL, **store["env"]))
-    local = site_md5s(newsroom / "output")
+    local = site_md5s(newsroom / "public")
     assert uploaded(first) == set(local)
     assert bucket_etags(store) == local
     again = ok(make(newsroom, "deploy", SITEURL=SITEURL, **store["env"]))
@@ -153,16 +153,16 @@ def test_the_first_deploy_uploads_everything_and_a_repeat_uploads_nothing(newsro
     fragment = next(name for name in local if name.endswith(".pf_fragment"))
     assert client.head_object(Bucket=bucket, Key=f"site/{fragment}")["CacheControl"] == IMMUTABLE
     body = client.get_object(Bucket=bucket, Key=f"site/{css}")["Body"].read()
-    assert body == (newsroom / "output" / css).read_bytes()
+    assert body == (newsroom / "public" / css).read_bytes()
 
 
 def test_a_new_story_uploads_only_the_files_it_changed_and_a_removed_story_leaves_the_bucket(newsroom, store):
     ok(make(newsroom, "deploy", SITEURL=SITEURL, **store["env"]))
-    before = site_md5s(newsroom / "output")
+    before = site_md5s(newsroom / "public")
 
     shutil.copy(DUMPS / "no_photo.txt", newsroom / "content/raw/no_photo.txt")  # one story, 3 March 2025
     after_new = ok(make(newsroom, "deploy", SITEURL=SITEURL, **store["env"]))
-    after = site_md5s(newsroom / "output")
+    after = site_md5s(newsroom / "public")
     changed = {name for name, md5 in after.items() if before.get(name) != md5}
     story = "2025/03/03/kenya-and-ethiopia-sign-border-water-deal/index.html"
     assert story in changed
@@ -179,14 +179,14 @@ def test_a_new_story_uploads_only_the_files_it_changed_and_a_removed_story_leave
     removed = ok(make(newsroom, "deploy", SITEURL=SITEURL, **store["env"]))
     assert story in deleted(removed)
     assert story not in bucket_etags(store)
-    final = site_md5s(newsroom / "output")
+    final = site_md5s(newsroom / "public")
     assert {name: md5 for name, md5 in bucket_etags(store).items() if name in final} == final
     assert kept(set(bucket_etags(store)) - set(final)) == set(bucket_etags(store)) - set(final)
 
 
 def test_a_deploy_killed_halfway_is_finished_by_the_next_one(newsroom, store):
     ok(make(newsroom, "publish", SITEURL=SITEURL))
-    output = newsroom / "output"
+    output = newsroom / "public"
     command = [sys.executable, str(ROOT / "scripts/deploy.py"), str(output), "--workers", "1"]
     env = {**os.environ, **MAKE_ENV, **store["env"], "PYTHONUNBUFFERED": "1"}
     running = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
@@ -216,7 +216,7 @@ def test_a_dry_run_prints_the_plan_and_changes_nothing(newsroom, store):
     store["client"].put_object(Bucket=store["bucket"], Key="site/old-page/index.html", Body=b"old",
                                Metadata=OUR_MARKS)  # left by an earlier deploy
     dry = ok(make(newsroom, "deploy", SITEURL=SITEURL, DRY_RUN="1", CONFIRM_DELETIONS="1", **store["env"]))
-    local = site_md5s(newsroom / "output")
+    local = site_md5s(newsroom / "public")
     assert named(dry, "would upload ") == set(local)
     assert "would delete old-page/index.html" in dry.stdout
     assert bucket_etags(store) == {"old-page/index.html": hashlib.md5(b"old").hexdigest()}
@@ -226,7 +226,8 @@ def test_a_deploy_without_the_sites_address_stops_before_building_or_uploading(n
     done = make(newsroom, "deploy", **store["env"])
     assert done.returncode != 0
     assert "error: deploy: SITEURL is not set" in done.stderr and "Traceback" not in done.stderr
-    assert not (newsroom / "output").exists() and bucket_etags(store) == {}
+    assert not (newsroom / "public").exists() and not (newsroom / "output").exists()
+    assert bucket_etags(store) == {}
 
 
 @pytest.mark.parametrize("settings, message", [
