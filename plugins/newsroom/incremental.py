@@ -198,6 +198,7 @@ class IncrementalWriter(Writer):
         self.share: Share | None = None  # while render workers split the pages (render_workers.py)
         self._booked: dict[str, str] = {}  # file -> where it is written (os.devnull: not overwritten)
         self._others_shown = 0
+        self._others_pending = 0  # the workers' last pages, not drawn yet
         self.progress = Stage("rendering pages", estimate=pages_in(self.previous))
         _WRITERS[:] = [self]  # the one writer of this build, saved when it ends
 
@@ -391,7 +392,12 @@ class IncrementalWriter(Writer):
             self.share.done[self.share.worker] += files
             if self.share.worker:  # a worker's pages reach the bar through the shared counts
                 return
-        self.progress.advance(files + self._others_done(), f"{self.rendered} rendered, {self.skipped} kept")
+        files += self._others_done() + self._others_pending
+        self._others_pending = 0
+        self.progress.advance(files, self._note())
+
+    def _note(self) -> str:
+        return f"{self.rendered} rendered, {self.skipped} kept"
 
     def _others_done(self) -> int:
         """Pages the other render workers finished since the bar last heard of them."""
@@ -403,8 +409,9 @@ class IncrementalWriter(Writer):
         return news
 
     def end_shares(self) -> None:
-        """The render workers are all in: the bar told of their last pages; this process writes alone again."""
-        self.progress.advance(self._others_done())
+        """The render workers are all in: their last pages reach the bar with its next
+        frame (one frame, with its note); this process writes alone again."""
+        self._others_pending += self._others_done()
         self.share = None
 
     def _create_new_feed(self, feed_type, feed_title, context):
@@ -495,6 +502,9 @@ class IncrementalWriter(Writer):
 
     def save(self) -> None:
         """Keep this build's fingerprints for the next one (written atomically)."""
+        if self._others_pending:
+            self.progress.advance(self._others_pending, self._note())
+            self._others_pending = 0
         self.progress.close()  # before Pelican's last line
         for name in _STATIC:
             self.current[f"static:{name}"] = {"key": "static", "files": {name: []}}
