@@ -481,16 +481,23 @@ def deploy_listing_the_store(output: Path, store, record_folder: Path) -> list[s
     return lines
 
 
-def failing_upload_of(monkeypatch, name: str) -> None:
-    """Uploads of `name` fail from now on, as a dropped connection would; the others go."""
+def deploy_cut_short(output: Path, store, monkeypatch, record_folder: Path | None = None) -> None:
+    """A deploy whose upload of index.html fails, as a dropped connection would: the
+    other files are sent, nothing is deleted, the manifest is not rewritten."""
     upload = deploy.upload
 
     def failing(client, target, file):
-        if file.name == name:
+        if file.name == "index.html":
             raise OSError("connection reset")
         return upload(client, target, file)
 
-    monkeypatch.setattr(deploy, "upload", failing)
+    target = deploy.Target(store["bucket"], "site/")
+    record = None
+    if record_folder:
+        record = deploy.read_record(deploy.record_path(record_folder, target, store["env"]["DEPLOY_ENDPOINT"]))
+    with monkeypatch.context() as patch:
+        patch.setattr(deploy, "upload", failing)
+        assert deploy.deploy(output, target, client_for(store), say=lambda line: None, record=record) == 1
 
 
 def counting_reads(monkeypatch) -> list[str]:
@@ -541,11 +548,7 @@ def test_a_deploy_cut_short_leaves_a_record_that_vouches_for_nothing(tmp_path, s
     (output / "new/index.html").parent.mkdir()
     (output / "new/index.html").write_text("<title>sent, then the deploy failed</title>")
     (output / "index.html").write_text("<title>not sent</title>")
-    with monkeypatch.context() as patch:
-        failing_upload_of(patch, "index.html")
-        target = deploy.Target(store["bucket"], "site/")
-        record = deploy.read_record(deploy.record_path(tmp_path / "record", target, store["env"]["DEPLOY_ENDPOINT"]))
-        assert deploy.deploy(output, target, client_for(store), say=lambda line: None, record=record) == 1
+    deploy_cut_short(output, store, monkeypatch, tmp_path / "record")
 
     (output / "new/index.html").unlink()  # gone from the site before the next deploy: its object must go too
     lines = deploy_listing_the_store(output, store, tmp_path / "record")
@@ -561,10 +564,7 @@ def test_a_deploy_cut_short_elsewhere_makes_the_next_one_here_list_the_store(tmp
     (theirs / "extra/index.html").parent.mkdir()
     (theirs / "extra/index.html").write_text("<title>theirs only</title>")
     (theirs / "index.html").write_text("<title>their edition, never sent</title>")
-    with monkeypatch.context() as patch:
-        failing_upload_of(patch, "index.html")
-        target = deploy.Target(store["bucket"], "site/")
-        assert deploy.deploy(theirs, target, client_for(store), say=lambda line: None) == 1  # no record, as CI's
+    deploy_cut_short(theirs, store, monkeypatch)  # no record, as CI's sync step runs it
     assert "extra/index.html" in bucket_etags(store)
 
     assert "delete extra/index.html" in deploy_listing_the_store(ours, store, tmp_path / "our-record")
