@@ -197,6 +197,7 @@ class IncrementalWriter(Writer):
         self.rendered = self.skipped = 0
         self.share: Share | None = None  # while render workers split the pages (render_workers.py)
         self._booked: dict[str, str] = {}  # file -> where it is written (os.devnull: not overwritten)
+        self._journaled: set[str] = set()
         self._others_shown = 0
         self._others_pending = 0  # the workers' last pages, not drawn yet
         self.progress = Stage("rendering pages", estimate=pages_in(self.previous))
@@ -288,8 +289,11 @@ class IncrementalWriter(Writer):
         )
 
     def _journal(self, filename: str) -> None:
-        """Name a file in the journal: if the build dies after this, the next one
+        """Name a file in the journal (once): if the build dies after this, the next one
         knows the file (and the folders made for it) may be half-written or unclaimed."""
+        if filename in self._journaled:
+            return
+        self._journaled.add(filename)
         if self.journal is None:
             self.journal_path.parent.mkdir(parents=True, exist_ok=True)
             self.journal = open(self.journal_path, "a", encoding="utf-8", buffering=1)
@@ -371,7 +375,7 @@ class IncrementalWriter(Writer):
             self.skipped += len(entry["files"])
             self._advance(len(entry["files"]))
             return
-        self._journal(os.path.join(self.output_path, name))  # before Pelican makes its folder
+        self._journal(path)  # before Pelican makes its folder
         written: list[str] = []
 
         def record(path, context):
@@ -445,7 +449,7 @@ class IncrementalWriter(Writer):
             self.skipped += 1
             self._advance(1)
             return None
-        self._journal(os.path.join(self.output_path, path))  # before Pelican makes its folder
+        self._journal(complete_path)  # before Pelican makes its folder
         items = [_FeedItem(story, summary_only) for story in stories]
         feed = super().write_feed(items, context, path, url, feed_type, override_output, feed_title)
         self._record(path, key, [path])
