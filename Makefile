@@ -66,7 +66,7 @@ deploy-tools: $(DEPLOY_STAMP)  # the upload's own packages: CI installs them bef
 
 deploy: deploy-address deploy-tools  ## publish, then sync public/ to DEPLOY_URL (s3://bucket/prefix), under one build lock: changed files only (DRY_RUN=1 prints the plan; CONFIRM_DELETIONS=1 past the deletion limit; VERIFY=1 lists the whole bucket)
 	SITEURL="$(SITEURL)" $(BIN)/python scripts/build_site.py $(PUBLISHCONF) --output $(PUBLIC) $(if $(NO_WAIT),--no-wait) --then \
-	  $(BIN)/python scripts/deploy.py $(PUBLIC) --record cache/deploy $(if $(VERIFY),--verify) $(if $(DRY_RUN),--dry-run) $(if $(CONFIRM_DELETIONS),--allow-deletions) $(if $(MAX_DELETE_SHARE),--max-delete-share $(MAX_DELETE_SHARE)) $(if $(GRACE),--grace $(GRACE))
+	  $(BIN)/python scripts/deploy.py $(PUBLIC) --record cache/build.db $(if $(VERIFY),--verify) $(if $(DRY_RUN),--dry-run) $(if $(CONFIRM_DELETIONS),--allow-deletions) $(if $(MAX_DELETE_SHARE),--max-delete-share $(MAX_DELETE_SHARE)) $(if $(GRACE),--grace $(GRACE))
 
 test: $(TEST_STAMP)  ## lint, then run the test suite
 	$(BIN)/ruff check .

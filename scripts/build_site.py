@@ -7,11 +7,13 @@
 Pelican, Pagefind) each skip work that is already done, but at archive
 scale even finding that out costs seconds: reading 10,000 cached stories,
 fingerprinting 16,000 pages. So after a build that succeeded end to end,
-the build's inputs are fingerprinted (the name, size and modification time
-of every file under content/, theme/, plugins/ and scripts/, the settings,
+the build's inputs are stamped in the build model (buildmodel.py): every
+file under content/, theme/, plugins/ and scripts/, the settings,
 pagefind.yml, the lock file and the environment variables the settings
-read) and the fingerprint is saved beside the caches. The next run that
-finds the same fingerprint, with the site still in place, does nothing.
+read, twice: by name, size and modification time (the quick check), and by
+name and content hash (true across a fresh checkout, whose times are all
+new). The next run that finds either the same, with the site still in
+place, does nothing.
 
 The fingerprint is taken after the converter and before Pelican reads the
 posts: a file saved while Pelican or Pagefind runs is built by the next run.
@@ -35,21 +37,21 @@ import contextlib
 import fcntl
 import hashlib
 import os
-import re
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
-from ingest.files import write_whole
+import buildmodel
 
 INPUT_FOLDERS = ("content", "theme", "plugins", "scripts")
 POSTS = "content/articles"  # what the converter writes: stamped after it, as Pelican reads it
 INPUT_FILES = ("pelican.conf.py", "publish.conf.py", "pagefind.yml", "requirements/runtime.txt")
 INPUT_ENVIRONMENT = ("SITEURL", "SOURCE_DATE_EPOCH")
-STAMP = Path("cache/site.stamp")  # output/'s; another output folder's has its name in it (state_file)
-SEARCH_STATE = Path("cache/search-index.json")
+MODEL = buildmodel.MODEL  # the stamps, the converter's manifest, the pages, the search bundles, the deploys
 LOCK = Path("cache/build.lock")
 BUSY = 75  # EX_TEMPFAIL: another build holds the lock and --no-wait was given
 NO_LOCK = 73  # EX_CANTCREAT: the lock file cannot be made or opened (never 1: `make convert` lets 1 pass)
@@ -57,8 +59,8 @@ JOURNAL = "newsroom-pages.journal"  # plugins/newsroom/incremental.py: pages bei
 SKIPPED_NAMES = {"__pycache__", ".pytest_cache"}
 
 
-def file_stamps(root: Path, folder: str):
-    """(path, size, mtime_ns) of every file under `folder`, in a stable order."""
+def walk(root: Path, folder: str) -> Iterator[tuple[str, os.stat_result]]:
+    """(path relative to root, stat) of every file under `folder`, in a stable order."""
     pending = [root / folder]
     while pending:
         entries = []
@@ -73,19 +75,72 @@ def file_stamps(root: Path, folder: str):
             if entry.is_dir(follow_symlinks=False):
                 pending.append(Path(entry.path))
             else:
-                stat = entry.stat()
-                yield f"{os.path.relpath(entry.path, root)}\t{stat.st_size}\t{stat.st_mtime_ns}"
+                yield os.path.relpath(entry.path, root), entry.stat()
 
 
-def input_lines(root: Path, settings: str, output: str) -> list[str]:
-    """One line for everything a build reads, and for where and how it was built."""
-    lines = [f"settings\t{settings}", f"output\t{output}",
-             *(f"env\t{name}\t{os.environ.get(name, '')}" for name in INPUT_ENVIRONMENT)]
-    for folder in INPUT_FOLDERS:
-        lines += file_stamps(root, folder)
-    for name in INPUT_FILES:
-        lines += _one(root, name)
+def files_read(root: Path, folders=INPUT_FOLDERS) -> dict[str, list]:
+    """Every file a build reads, by group (a folder, or "files" for the single files): path, stat."""
+    groups = {folder: list(walk(root, folder)) for folder in folders}
+    groups["files"] = [(name, stat) for name in INPUT_FILES if (stat := _stat(root / name))]
+    return groups
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except FileNotFoundError:
+        return None
+
+
+def _header(settings: str, output: str) -> list[str]:
+    return [f"settings\t{settings}", f"output\t{output}",
+            *(f"env\t{name}\t{os.environ.get(name, '')}" for name in INPUT_ENVIRONMENT)]
+
+
+def time_lines(files: dict[str, list]) -> list[str]:
+    """Name, size and time of each file: the quick check, true when nothing was touched."""
+    return [f"{name}\t{stat.st_size}\t{stat.st_mtime_ns}" for group in files.values() for name, stat in group]
+
+
+def content_lines(root: Path, files: dict[str, list]) -> list[str]:
+    """Name and content hash of each file (from the build model, hashing only what it has
+    not seen as it is): true across a fresh checkout, where every time is new."""
+    lines = []
+    for group, found in files.items():
+        prefix = f"{group}/" if group != "files" else ""
+        hashes = buildmodel.content_hashes(root / MODEL, found, root, prefix=prefix)
+        lines += [f"{name}\t{hashes[name]}" for name, _ in found if name in hashes]
     return lines
+
+
+@dataclass
+class Inputs:
+    """What a build reads, as found: the stamp vouches for it by times, else by contents."""
+
+    root: Path
+    settings: str
+    output: str
+    files: dict[str, list]
+
+    @cached_property
+    def times(self) -> str:
+        return digest_of(_header(self.settings, self.output) + time_lines(self.files))
+
+    @cached_property
+    def contents(self) -> str:
+        return digest_of(_header(self.settings, self.output) + content_lines(self.root, self.files))
+
+    def with_posts_now(self) -> Inputs:
+        """The same inputs with the posts as the converter left them."""
+        return Inputs(self.root, self.settings, self.output, {**self.files, POSTS: list(walk(self.root, POSTS))})
+
+
+def inputs_of(root: Path, settings: str, output: str) -> Inputs:
+    """Posts apart from the rest of content/: they are stamped after the converter writes them."""
+    files = files_read(root)
+    files["content"] = [(name, stat) for name, stat in files["content"] if not is_post(name)]
+    files[POSTS] = list(walk(root, POSTS))
+    return Inputs(root, settings, output, files)
 
 
 def digest_of(lines: list[str]) -> str:
@@ -95,30 +150,8 @@ def digest_of(lines: list[str]) -> str:
     return digest.hexdigest()
 
 
-def fingerprint(root: Path, settings: str, output: str) -> str:
-    return digest_of(input_lines(root, settings, output))
-
-
-def is_post(line: str) -> bool:
-    return line.startswith(f"{POSTS}/")
-
-
-def _one(root: Path, name: str):
-    try:
-        stat = (root / name).stat()
-    except FileNotFoundError:
-        return
-    yield f"{name}\t{stat.st_size}\t{stat.st_mtime_ns}"
-
-
-def state_file(default: Path, output: str) -> Path:
-    """A record of one output folder's build in cache/: `default` for output/, the same
-    name with the folder's in it for another (`make publish`'s public/): the two
-    builds keep their own stamps and search state, and neither undoes the other."""
-    if Path(output) == Path("output"):
-        return default
-    folder = re.sub(r"[^A-Za-z0-9_-]+", "_", str(Path(output)).strip("/")) or "_"
-    return default.with_name(f"{default.stem}-{folder}{default.suffix}")
+def is_post(name: str) -> bool:
+    return name.startswith(f"{POSTS}/")
 
 
 def site_in_place(root: Path, output: str) -> bool:
@@ -128,21 +161,28 @@ def site_in_place(root: Path, output: str) -> bool:
             and not any((root / "cache").glob(f"*/{JOURNAL}")))
 
 
-def up_to_date(root: Path, settings: str, output: str, current: str | None = None) -> bool:
-    """The stamp names the inputs as they are (`current`, their fingerprint, when the caller has it)."""
-    try:
-        saved = (root / state_file(STAMP, output)).read_text(encoding="utf-8").strip()
-    except OSError:
+def up_to_date(root: Path, settings: str, output: str, inputs: Inputs | None = None) -> bool:
+    """The stamp names the inputs as they are: by their times (nothing touched), or else
+    by their contents (touched, or a fresh checkout, with the same bytes)."""
+    stamp = buildmodel.read(root / MODEL, "stamp", output).get("inputs")
+    if not isinstance(stamp, dict) or not site_in_place(root, output):
         return False
-    return saved == (current or fingerprint(root, settings, output)) and site_in_place(root, output)
+    inputs = inputs or inputs_of(root, settings, output)
+    if stamp.get("times") == inputs.times:
+        return True
+    if stamp.get("contents") == inputs.contents:
+        save_stamp(root, output, inputs)  # the times now, so the next check is the quick one
+        return True
+    return False
 
 
-def save_stamp(root: Path, output: str, seen: str) -> None:
-    write_whole(root / state_file(STAMP, output), seen + "\n")
+def save_stamp(root: Path, output: str, inputs: Inputs) -> None:
+    buildmodel.replace(root / MODEL, "stamp", output, {"inputs": {"times": inputs.times,
+                                                                  "contents": inputs.contents}})
 
 
 def forget_stamp(root: Path, output: str) -> None:
-    (root / state_file(STAMP, output)).unlink(missing_ok=True)
+    buildmodel.forget(root / MODEL, "stamp", output)
 
 
 class BuildRunning(Exception):
@@ -215,14 +255,14 @@ def _text_of(path: Path) -> str:
 
 
 CONVERTER = (sys.executable, "scripts/convert_articles.py", "content/raw", "--output", POSTS,
-             "--manifest", "cache/convert-manifest.json")
+             "--manifest", str(MODEL))
 
 
 def run(*command: str, lock: int | None = None) -> int:
     return subprocess.run(command, pass_fds=(lock,) if lock is not None else ()).returncode
 
 
-def build(root: Path, settings: str, output: str, lock: int, inputs: list[str]) -> tuple[int, str | None]:
+def build(root: Path, settings: str, output: str, lock: int, inputs: Inputs) -> tuple[int, Inputs | None]:
     """The three steps: the exit status, and the fingerprint to save if everything went cleanly.
 
     Rejected inputs do not fail the build (the rest is converted and built,
@@ -235,13 +275,13 @@ def build(root: Path, settings: str, output: str, lock: int, inputs: list[str]) 
     spawned, and Pagefind is one process."""
     python = sys.executable
     pelican = str(Path(python).with_name("pelican"))
-    before = [line for line in inputs if not is_post(line)]  # `inputs`: input_lines, taken just now
-    converted = run(*CONVERTER)
+    converted = run(*CONVERTER)  # `inputs`: taken just now
     if converted not in (0, 1):  # 1: some inputs rejected, the rest converted
         return converted, None
-    seen = digest_of(before + list(file_stamps(root, POSTS)))
+    seen = inputs.with_posts_now()
+    seen.times, seen.contents  # noqa: B018 (taken now: a post saved while Pelican reads it is built next time)
     built = run(pelican, "content", "-s", settings, "-o", output, lock=lock)
-    indexed = run(python, "scripts/search_index.py", output, "--state", str(state_file(SEARCH_STATE, output)),
+    indexed = run(python, "scripts/search_index.py", output, "--model", str(MODEL),
                   lock=lock)  # also after a post was left out
     status = built or indexed
     return status, seen if status == 0 and converted == 0 else None
@@ -261,8 +301,8 @@ def build_if_changed(root: Path, settings: str, output: str, force: bool = False
     `then`, a command run after a build that succeeded, still under the lock:
     `make deploy` uploads the site it built, never one another build rewrote meanwhile."""
     with build_lock(root, wait) as lock:
-        inputs = input_lines(root, settings, output)
-        if not force and up_to_date(root, settings, output, digest_of(inputs)):
+        inputs = inputs_of(root, settings, output)
+        if not force and up_to_date(root, settings, output, inputs):
             print(f"{output}/ is up to date: nothing changed since the last build", flush=True)
             status = 0
         else:

@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import buildmodel  # noqa: E402
 from ingest import manifest  # noqa: E402
 from ingest.dump import DumpError  # noqa: E402
 from ingest.enrich import RejectedArticle, enrich_article  # noqa: E402
@@ -189,8 +190,8 @@ def remember(path: Path, version: str, options: str, skipped: dict, by_file: dic
             records[item] = record
     try:
         manifest.save(path, version, records, posts)
-    except OSError as error:
-        print(f"warning: {path}: cannot save the manifest ({error.strerror}); "
+    except buildmodel.ERRORS as error:
+        print(f"warning: {path}: cannot save the manifest ({getattr(error, 'strerror', None) or error}); "
               "the next run converts every input again", file=sys.stderr)
 
 

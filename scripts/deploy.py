@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Sync the built site to an S3-compatible object store, uploading only what changed.
 
-    deploy.py OUTPUT [--dry-run] [--all] [--workers N] [--record FOLDER] [--verify]
+    deploy.py OUTPUT [--dry-run] [--all] [--workers N] [--record MODEL] [--verify]
                      [--allow-deletions] [--max-delete-share PERCENT] [--grace SECONDS]
 
 Settings and credentials come from the environment, never from the repository:
@@ -18,8 +18,9 @@ The next deploy trusts an entry only while the listing shows that same ETag and
 size, and asks the store (HEAD) only about the objects the manifest does not
 vouch for. An object without our metadata is sent again, once.
 
-With --record FOLDER (`make deploy` gives cache/deploy), this checkout keeps
-its own record of its last deploy to the target: each file's hash by its
+With --record MODEL (`make deploy` gives the build model, cache/build.db),
+this checkout keeps its own record of its last deploy to the target, in
+the model's rows for that store and prefix, written in one transaction: each file's hash by its
 size, time and inode (an unchanged file is not read again) and the ETag of
 the manifest it wrote. While the store's manifest still has that ETag, no
 one has deployed there since, and the manifest is taken as the store: no
@@ -65,7 +66,7 @@ from itertools import groupby
 from pathlib import Path
 from urllib.parse import urlparse
 
-from ingest.files import write_whole
+import buildmodel
 from ingest.progress import above, progress, progress_bar
 
 # Names that change whenever their bytes do: cached for a year, never revalidated.
@@ -106,7 +107,8 @@ HASH_FIELD = "newsroom-sha256"
 OWNER_FIELD = "newsroom-prefix"
 MANIFEST = ".newsroom-deploy.json"  # under the prefix; a dotfile, so never a file of the site
 MANIFEST_FORMAT = 1
-RECORD_FORMAT = 1
+RECORD_FORMAT = 2  # 2: in the build model
+DEPLOY, SENT = "deploy", "deploy-sent"  # the model's rows: the manifest's ETag; each file's hash as sent
 # A cached page names its CSS, photos and search files for up to PAGE_MAX_AGE, at
 # the CDN and then again in the browser: an hour covers both with room to spare.
 GRACE_SECONDS = 3600
@@ -169,9 +171,11 @@ class Manifest:
 class Record:
     """This checkout's own record of its last deploy to one target (--record)."""
 
-    path: Path
+    model: Path
+    scope: str  # the store and prefix
     hashes: dict[str, list] = field(default_factory=dict)  # name -> [size, mtime_ns, inode, sha256]
     manifest_etag: str | None = None  # the store's manifest as this checkout last wrote it
+    stored: dict[str, list] = field(default_factory=dict)  # the hashes as the model holds them
 
 
 @dataclass(frozen=True)
@@ -366,31 +370,31 @@ def read_manifest(client, target: Target, warn) -> tuple[Manifest, str | None]:
         return Manifest(), None
 
 
-def record_path(folder: Path, target: Target, endpoint: str) -> Path:
+def record_scope(target: Target, endpoint: str) -> str:
     """One record per store and prefix deployed to."""
-    return folder / (hashlib.sha256(f"{endpoint}\n{target}".encode()).hexdigest()[:16] + ".json")
+    return hashlib.sha256(f"{endpoint}\n{target}".encode()).hexdigest()[:16]
 
 
-def read_record(path: Path) -> Record:
-    """The record, or an empty one (nothing vouched for) when it is missing or unreadable."""
-    record = Record(path)
-    try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+def read_record(model: Path, scope: str) -> Record:
+    """The record, or an empty one (nothing vouched for) when there is none."""
+    record = Record(model, scope)
+    header = buildmodel.read(model, DEPLOY, scope).get("deploy")
+    if not isinstance(header, dict) or header.get("format") != RECORD_FORMAT:
         return record
-    if not isinstance(data, dict) or data.get("format") != RECORD_FORMAT:
-        return record
-    hashes = data.get("hashes")
-    if isinstance(hashes, dict):
-        record.hashes = {name: entry for name, entry in hashes.items() if isinstance(entry, list) and len(entry) == 4}
-    etag = data.get("manifest_etag")
+    record.stored = buildmodel.read(model, SENT, scope)
+    record.hashes = {name: entry for name, entry in record.stored.items()
+                     if isinstance(entry, list) and len(entry) == 4}
+    etag = header.get("manifest_etag")
     record.manifest_etag = etag if isinstance(etag, str) else None
     return record
 
 
 def save_record(record: Record) -> None:
-    write_whole(record.path, json.dumps({"format": RECORD_FORMAT, "manifest_etag": record.manifest_etag,
-                                         "hashes": record.hashes}, sort_keys=True))
+    """In one transaction, only the hashes that changed."""
+    header = {"deploy": {"format": RECORD_FORMAT, "manifest_etag": record.manifest_etag}}
+    buildmodel.write(record.model, (DEPLOY, record.scope, header, None),
+                     (SENT, record.scope, record.hashes, record.stored))
+    record.stored = {name: list(entry) for name, entry in record.hashes.items()}
 
 
 def head_known(client, target: Target, name: str) -> Known | None:
@@ -586,8 +590,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all", action="store_true",
                         help="upload every file, changed or not (after changing the headers)")
     parser.add_argument("--workers", type=int, default=16, help="uploads at once (default 16)")
-    parser.add_argument("--record", type=Path, metavar="FOLDER",
-                        help="keep this checkout's record of its deploys here (make deploy: cache/deploy)")
+    parser.add_argument("--record", type=Path, metavar="MODEL",
+                        help="keep this checkout's record of its deploys in this build model "
+                             "(make deploy: cache/build.db)")
     parser.add_argument("--verify", action="store_true",
                         help="list the store and check every object, whatever the record says (make deploy VERIFY=1)")
     parser.add_argument("--allow-deletions", action="store_true",
@@ -609,7 +614,7 @@ def main(argv: list[str] | None = None) -> int:
 
         record = None
         if args.record:
-            record = read_record(record_path(args.record, target, os.environ.get("DEPLOY_ENDPOINT", "")))
+            record = read_record(args.record, record_scope(target, os.environ.get("DEPLOY_ENDPOINT", "")))
         try:
             return deploy(args.output, target, s3_client(), args.dry_run, args.all, max(1, args.workers),
                           allow_deletions=args.allow_deletions, max_share=args.max_delete_share, grace=args.grace,

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Index a built site for search with Pagefind, in bundles by period, re-indexing only what changed.
 
-    search_index.py OUTPUT [--state FILE]
+    search_index.py OUTPUT [--model FILE]
 
 Pagefind has no incremental mode, and one index of a whole archive costs
 minutes and gigabytes at 100,000 stories. So the story pages are indexed
@@ -11,10 +11,11 @@ stories, not the archive. The search page
 loads the newest bundle and merges the others in the browser (Pagefind's
 `mergeIndex`), listed in `pagefind/bundles.json`.
 
-A bundle is indexed again when any of its pages changed (name, size or
-time), or Pagefind or its settings did; what each bundle was made from is
-kept beside the caches (--state), not in the site, which stays the same
-byte for byte from one clean build to the next. Each is written into a fresh
+A bundle is indexed again when any of its pages changed (name or content
+hash), or Pagefind or its settings did: a neighbour's page rewritten with
+the same bytes is not a change. What each bundle was made from, and each
+page's hash, are kept in the build model (--model, buildmodel.py), not in
+the site, which stays the same byte for byte from one clean build to the next. Each is written into a fresh
 folder and swapped in whole, because Pagefind never deletes old fragments:
 a removed story's text would stay findable. The swap renames the live bundle
 aside, renames the new one in, and only then deletes the old one. A kill
@@ -42,12 +43,13 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import buildmodel
 from ingest.files import write_whole
 from ingest.progress import above, progress_bar
 
 FORMAT = 2  # 2: without Pagefind's interface files
 LISTING = "bundles.json"  # in the site: the bundles, for the search page
-DEFAULT_STATE = Path("cache/search-index.json")  # beside the caches: what each bundle was made from
+BUNDLES = "search-bundle"  # the build model's rows: what each bundle of one output folder was made from
 # ARTICLE_SAVE_AS in pelican.conf.py: YYYY/MM/DD/<slug>/index.html, and a
 # translation beside its original: YYYY/MM/DD/<slug>/<lang>/index.html
 STORY_PAGE = re.compile(r"(\d{4})/(\d\d)/\d\d/[^/]+/(?:[^/]+/)?index\.html")
@@ -116,29 +118,19 @@ def pagefind_version() -> str:
         return "unknown"
 
 
-def fingerprint(output: Path, pages: list[str], settings: str) -> str:
+def page_hashes(output: Path, pages: list[str], model: Path) -> dict[str, str]:
+    """page -> content hash, from the model when the page is as it last saw it."""
+    files = [(str(output / page), (output / page).stat()) for page in pages]
+    hashes = buildmodel.content_hashes(model, files, root="", prefix=f"{output}/")
+    return {page: hashes[str(output / page)] for page in pages if str(output / page) in hashes}
+
+
+def fingerprint(pages: list[str], hashes: dict[str, str], settings: str) -> str:
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{FORMAT}\0{pagefind_version()}\0{settings}\0".encode())
     for page in pages:
-        stat = (output / page).stat()
-        digest.update(f"{page}\t{stat.st_size}\t{stat.st_mtime_ns}\n".encode())
+        digest.update(f"{page}\t{hashes.get(page)}\n".encode())
     return digest.hexdigest()
-
-
-def load_state(path: Path, output: Path) -> dict[str, dict]:
-    """What each bundle of this output folder was made from, or {}."""
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-        if state.get("format") == FORMAT and state.get("output") == str(output.resolve()):
-            return dict(state["bundles"])
-    except (OSError, ValueError, AttributeError, KeyError, TypeError):
-        pass
-    return {}
-
-
-def save_state(path: Path, output: Path, bundles: dict[str, dict]) -> None:
-    write_whole(path, json.dumps({"format": FORMAT, "output": str(output.resolve()), "bundles": bundles},
-                                 indent=1, sort_keys=True) + "\n")
 
 
 def save_listing(folder: Path, months_of: dict[str, list[str]], primary: str | None) -> None:
@@ -193,7 +185,7 @@ def remove_strays(folder: Path, keep: set[str]) -> None:
             entry.unlink(missing_ok=True)
 
 
-def index_site(output: Path, state_path: Path = DEFAULT_STATE, workers: int | None = None) -> int:
+def index_site(output: Path, model: Path = buildmodel.MODEL, workers: int | None = None) -> int:
     folder = output / "pagefind"
     folder.mkdir(parents=True, exist_ok=True)
     pages = story_pages(output)
@@ -203,8 +195,10 @@ def index_site(output: Path, state_path: Path = DEFAULT_STATE, workers: int | No
     for page in pages:
         pages_of[bundle_of_month[page[:7]]].append(page)
     settings = SETTINGS_FILE.read_text(encoding="utf-8") if SETTINGS_FILE.exists() else ""
-    known = load_state(state_path, output)
-    wanted = {name: {"pages": len(pages_of[name]), "fingerprint": fingerprint(output, pages_of[name], settings)}
+    scope = str(output.resolve())
+    known = buildmodel.read(model, BUNDLES, scope)
+    hashes = page_hashes(output, pages, model)
+    wanted = {name: {"pages": len(pages_of[name]), "fingerprint": fingerprint(pages_of[name], hashes, settings)}
               for name in months_of}
     stale = [name for name, entry in wanted.items()
              if known.get(name) != entry or not (folder / name / "pagefind-entry.json").is_file()]
@@ -215,6 +209,7 @@ def index_site(output: Path, state_path: Path = DEFAULT_STATE, workers: int | No
     done = {name: entry for name, entry in known.items()
             if name in wanted and name not in stale and name not in unsearched}
     failed = []
+    saved = known
     workers = workers or max(1, min(2, len(os.sched_getaffinity(0))))
     indexing = progress_bar(len(stale), "indexing search bundles", BUNDLES_WORTH_A_BAR, unit="bundle")
     say_error = above(indexing, lambda line: print(line, file=sys.stderr))
@@ -225,7 +220,8 @@ def index_site(output: Path, state_path: Path = DEFAULT_STATE, workers: int | No
                 indexing.update()
             if status == 0:
                 done[name] = wanted[name]
-                save_state(state_path, output, done)  # progress survives a kill
+                buildmodel.replace(model, BUNDLES, scope, done, saved)  # progress survives a kill
+                saved = dict(done)
             else:
                 failed.append(name)
                 if name in known and (folder / name).is_dir():
@@ -234,7 +230,7 @@ def index_site(output: Path, state_path: Path = DEFAULT_STATE, workers: int | No
                           "its old index is kept")
     if indexing is not None:
         indexing.close()
-    save_state(state_path, output, done)
+    buildmodel.replace(model, BUNDLES, scope, done, saved)
     listed = {name: months_of[name] for name in done}
     primary = max(listed, key=lambda name: listed[name][-1], default=None)  # the newest month's
     save_listing(folder, listed, primary)
@@ -247,10 +243,10 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description="Index a built site for search, in bundles by period.")
     parser.add_argument("output", type=Path)
-    parser.add_argument("--state", type=Path, default=DEFAULT_STATE,
-                        help=f"what each bundle was made from (default: {DEFAULT_STATE})")
+    parser.add_argument("--model", type=Path, default=buildmodel.MODEL,
+                        help=f"the build model: what each bundle was made from (default: {buildmodel.MODEL})")
     args = parser.parse_args(argv)
-    return index_site(args.output, args.state)
+    return index_site(args.output, args.model)
 
 
 if __name__ == "__main__":

@@ -95,7 +95,7 @@ def site(tmp_path_factory) -> Path:
     (work / "content").mkdir()
     shutil.copytree(work / "images", work / "content" / "images")
     output = build_site(posts, work)
-    assert index_site(output, work / "search-index.json") == 0
+    assert index_site(output, work / "build.db") == 0
     return output
 
 

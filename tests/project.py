@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import buildmodel
 from conftest import ROOT
 
 # Fixed dates and wide log lines: Pelican's console wraps at 80 columns when piped.
@@ -41,8 +42,10 @@ def ok(done: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
 
 
 def next_day(project: Path) -> None:
-    """An input touched, its text unchanged: `make html` builds again (scripts/build_site.py
-    skips a build when nothing changed) and must end where a clean build would."""
+    """An input touched, its text unchanged, and the up-to-date stamps forgotten: `make
+    html` builds again (scripts/build_site.py skips a build when no input's content
+    changed) and must end where a clean build would."""
     about = project / "content/pages/about.md"
     stat = about.stat()
     os.utime(about, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    buildmodel.forget(project / buildmodel.MODEL, "stamp")

@@ -21,6 +21,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import buildmodel
 import pytest
 from project import MAKE_ENV, make, make_command, next_day, ok, project_copy
 from sitecompare import differing_files
@@ -219,7 +220,7 @@ def test_a_dump_saved_while_the_converter_runs_is_converted_by_the_next_build(tm
     monkeypatch.setattr(build_site, "run", run_and_save_a_dump)
     next_day(project)  # something to build
     assert build_site.build_if_changed(project, "pelican.conf.py", "output") == 0
-    assert (project / "cache/site.stamp").is_file()  # a clean build: its stamp is saved
+    assert buildmodel.read(project / buildmodel.MODEL, "stamp", "output")  # a clean build: its stamp is saved
     monkeypatch.setattr(build_site, "run", real_run)
     again = ok(make(project, "html"))
     assert "up to date" not in again.stdout

@@ -11,6 +11,7 @@ import json
 import pickle
 from pathlib import Path
 
+import buildmodel
 import pytest
 from conftest import ROOT
 from project import make, next_day, ok, project_copy
@@ -74,15 +75,24 @@ def test_a_damaged_content_cache_is_dropped_with_one_warning(tmp_path, clean_htm
     assert "starting without it" not in ok(make(project, "html")).stdout  # saved afresh
 
 
-@pytest.mark.parametrize("ledger", ["[]", '{"format": 2, "pages": {"index.html": 7}}', "{trunc"])
-def test_a_damaged_ledger_is_dropped_with_one_warning(tmp_path, clean_html, ledger):
+@pytest.mark.parametrize("damage", ["rows", "truncated", "garbage"])
+def test_a_damaged_build_model_is_dropped_with_one_warning(tmp_path, clean_html, damage):
+    """Pages' rows of another shape are dropped by the site's build; a model that is
+    no database at all is set aside by the first step that opens it: one line either way."""
     project = project_copy(tmp_path)
     ok(make(project, "html"))
-    (project / "cache/html/newsroom-pages.json").write_text(ledger)
-    (project / "output/index.html").write_text("stale")
     next_day(project)
+    model = project / buildmodel.MODEL
+    if damage == "rows":
+        buildmodel.replace(model, "pages", "html", {"index.html": 7})
+    elif damage == "truncated":
+        model.write_bytes(model.read_bytes()[:100])
+    else:
+        model.write_bytes(b"\x00not a database at all" * 100)
+    (project / "output/index.html").write_text("stale")
     rebuilt = ok(make(project, "html"))
-    assert sum("newsroom-pages.json" in line for line in rebuilt.stdout.splitlines()) == 1
+    said = (rebuilt.stdout + rebuilt.stderr).splitlines()
+    assert sum("build.db" in line for line in said) == 1, said
     assert differing_files(project / "output", clean_html) == []
 
 

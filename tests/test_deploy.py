@@ -20,6 +20,7 @@ import uuid
 from pathlib import Path
 
 import boto3
+import buildmodel
 import deploy
 import pytest
 import yaml
@@ -458,30 +459,36 @@ def test_an_object_without_our_hash_is_sent_once(tmp_path, store):
     assert "upload index.html" not in deploy_command(output, store).stdout.splitlines()
 
 
-# ---- this checkout's record of its own deploys (make deploy: --record cache/deploy) ---------
+# ---- this checkout's record of its own deploys (make deploy: --record cache/build.db) -------
 
 
-def recorded_deploy(output: Path, store, record_folder: Path, client=None, **options) -> list[str]:
+def record_in(model: Path, store) -> deploy.Record:
+    """The record `make deploy` keeps of this store in the build model."""
+    target = deploy.Target(store["bucket"], "site/")
+    return deploy.read_record(model, deploy.record_scope(target, store["env"]["DEPLOY_ENDPOINT"]))
+
+
+def recorded_deploy(output: Path, store, model: Path, client=None, **options) -> list[str]:
     """deploy.deploy with a record, as `make deploy` runs it; the lines it says."""
     target = deploy.Target(store["bucket"], "site/")
-    record = deploy.read_record(deploy.record_path(record_folder, target, store["env"]["DEPLOY_ENDPOINT"]))
+    record = record_in(model, store)
     lines: list[str] = []
     assert deploy.deploy(output, target, client or client_for(store), say=lines.append, record=record,
                          **options) == 0
     return lines
 
 
-def deploy_listing_the_store(output: Path, store, record_folder: Path) -> list[str]:
+def deploy_listing_the_store(output: Path, store, model: Path) -> list[str]:
     """A recorded deploy that must list the store (its record vouches for nothing); the lines it says."""
     client = client_for(store)
     calls = counting(client)
-    lines = recorded_deploy(output, store, record_folder, client)
+    lines = recorded_deploy(output, store, model, client)
     assert calls.get("ListObjectsV2") == 1
     assert bucket_etags(store) == site_md5s(output)
     return lines
 
 
-def deploy_cut_short(output: Path, store, monkeypatch, record_folder: Path | None = None) -> None:
+def deploy_cut_short(output: Path, store, monkeypatch, model: Path | None = None) -> None:
     """A deploy whose upload of index.html fails, as a dropped connection would: the
     other files are sent, nothing is deleted, the manifest is not rewritten."""
     upload = deploy.upload
@@ -492,9 +499,7 @@ def deploy_cut_short(output: Path, store, monkeypatch, record_folder: Path | Non
         return upload(client, target, file)
 
     target = deploy.Target(store["bucket"], "site/")
-    record = None
-    if record_folder:
-        record = deploy.read_record(deploy.record_path(record_folder, target, store["env"]["DEPLOY_ENDPOINT"]))
+    record = record_in(model, store) if model else None
     with monkeypatch.context() as patch:
         patch.setattr(deploy, "upload", failing)
         assert deploy.deploy(output, target, client_for(store), say=lambda line: None, record=record) == 1
@@ -511,17 +516,17 @@ def counting_reads(monkeypatch) -> list[str]:
 def test_a_repeat_deploy_from_the_same_checkout_asks_the_store_one_question_and_reads_no_file(
         tmp_path, store, monkeypatch):
     output = small_site(tmp_path / "output", stories=12, pages=300)
-    recorded_deploy(output, store, tmp_path / "record")
+    recorded_deploy(output, store, tmp_path / "build.db")
     client, read = client_for(store), counting_reads(monkeypatch)
     calls = counting(client)
-    lines = recorded_deploy(output, store, tmp_path / "record", client)
+    lines = recorded_deploy(output, store, tmp_path / "build.db", client)
     assert lines[-1].startswith("deploy: s3://") and "0 uploaded, 0 deleted" in lines[-1]
     assert calls == {"GetObject": 1} and read == []  # the manifest, and no listing, no HEAD, no file hashed
 
     (output / "index.html").write_text("<title>the new edition</title>")
     (output / "tag/topic-0/index.html").unlink()
     calls.clear()
-    lines = recorded_deploy(output, store, tmp_path / "record", client)
+    lines = recorded_deploy(output, store, tmp_path / "build.db", client)
     assert [line for line in lines if line.startswith(("upload ", "delete "))] == [
         "upload index.html", "delete tag/topic-0/index.html"]
     assert read == ["index.html"]
@@ -544,14 +549,14 @@ def test_a_deploy_from_another_checkout_makes_the_next_one_list_the_store(tmp_pa
 
 def test_a_deploy_cut_short_leaves_a_record_that_vouches_for_nothing(tmp_path, store, monkeypatch):
     output = small_site(tmp_path / "output", stories=12, pages=20)
-    recorded_deploy(output, store, tmp_path / "record")
+    recorded_deploy(output, store, tmp_path / "build.db")
     (output / "new/index.html").parent.mkdir()
     (output / "new/index.html").write_text("<title>sent, then the deploy failed</title>")
     (output / "index.html").write_text("<title>not sent</title>")
-    deploy_cut_short(output, store, monkeypatch, tmp_path / "record")
+    deploy_cut_short(output, store, monkeypatch, tmp_path / "build.db")
 
     (output / "new/index.html").unlink()  # gone from the site before the next deploy: its object must go too
-    lines = deploy_listing_the_store(output, store, tmp_path / "record")
+    lines = deploy_listing_the_store(output, store, tmp_path / "build.db")
     assert {"upload index.html", "delete new/index.html"} <= set(lines)
 
 
@@ -572,20 +577,21 @@ def test_a_deploy_cut_short_elsewhere_makes_the_next_one_here_list_the_store(tmp
 
 def test_verify_lists_the_store_and_restores_an_object_deleted_by_hand(tmp_path, store):
     output = small_site(tmp_path / "output", stories=12, pages=20)
-    recorded_deploy(output, store, tmp_path / "record")
+    recorded_deploy(output, store, tmp_path / "build.db")
     store["client"].delete_object(Bucket=store["bucket"], Key="site/tag/topic-3/index.html")
-    lines = recorded_deploy(output, store, tmp_path / "record", verify=True)
+    lines = recorded_deploy(output, store, tmp_path / "build.db", verify=True)
     assert "upload tag/topic-3/index.html" in lines
     assert bucket_etags(store) == site_md5s(output)
 
 
 def test_an_unreadable_record_vouches_for_nothing(tmp_path, store):
     output = small_site(tmp_path / "output", stories=12, pages=5)
-    recorded_deploy(output, store, tmp_path / "record")
-    for record in (tmp_path / "record").glob("*.json"):
-        record.write_text('{"format": 1, "hashes": {"index.html": "not a list"}, "manifest_etag": 7}')
+    recorded_deploy(output, store, tmp_path / "build.db")
+    record = record_in(tmp_path / "build.db", store)
+    buildmodel.write(record.model, (deploy.SENT, record.scope, {"index.html": "not a list"}, None),
+                     (deploy.DEPLOY, record.scope, {"deploy": {"format": 2, "manifest_etag": 7}}, None))
     store["client"].delete_object(Bucket=store["bucket"], Key="site/index.html")
-    assert "upload index.html" in deploy_listing_the_store(output, store, tmp_path / "record")
+    assert "upload index.html" in deploy_listing_the_store(output, store, tmp_path / "build.db")
 
 
 # ---- the workflow: credentials for the upload alone, no pickle from a cache ---------------

@@ -1,21 +1,21 @@
 """The converter skips inputs it has converted byte for byte, and only those.
 
-`make html` converts with a manifest (cache/convert-manifest.json); these run
+`make html` converts with a manifest (its rows in cache/build.db); these run
 the converter's command line the same way on scratch folders.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
 
+import buildmodel
 from conftest import BAD_DUMPS, DUMPS, read_posts
 
 
 def run_with_manifest(convert, raw, tmp_path, *extra):
-    return convert(raw, "--output", tmp_path / "posts", "--manifest", tmp_path / "manifest.json", *extra)
+    return convert(raw, "--output", tmp_path / "posts", "--manifest", tmp_path / "build.db", *extra)
 
 
 def test_an_unchanged_dump_is_skipped_and_its_posts_stay_as_they_are(convert, seed_copy, tmp_path):
@@ -97,11 +97,10 @@ def test_a_rejected_input_is_reported_on_every_run(convert, seed_copy, tmp_path)
 
 def test_a_manifest_from_another_converter_or_damaged_converts_everything(convert, seed_copy, tmp_path):
     run_with_manifest(convert, seed_copy, tmp_path)
-    manifest = tmp_path / "manifest.json"
-    data = json.loads(manifest.read_text())
-    manifest.write_text(json.dumps({**data, "converter": "an older converter"}))
+    model = tmp_path / "build.db"
+    buildmodel.replace(model, "converter", "", {"converter": {"format": 2, "version": "an older converter"}})
     _, other, _ = run_with_manifest(convert, seed_copy, tmp_path)
-    manifest.write_text('{"format": 1, "inpu')
+    model.write_bytes(model.read_bytes()[:100])  # a truncated copy
     code, damaged, _ = run_with_manifest(convert, seed_copy, tmp_path)
     assert "skipped" not in other and "2 unchanged" in other
     assert code == 0 and "skipped" not in damaged and "2 unchanged" in damaged
@@ -130,7 +129,7 @@ def test_a_slug_an_editor_changed_by_hand_is_taken_by_the_next_import(convert, s
     run_with_manifest(convert, seed_copy, tmp_path)
     shutil.copy(DUMPS / "non_latin.txt", seed_copy / "non_latin.txt")  # a plan: the manifest records every post
     run_with_manifest(convert, seed_copy, tmp_path)
-    assert len(json.loads((tmp_path / "manifest.json").read_text())["posts"]) >= 2
+    assert len(buildmodel.read(tmp_path / "build.db", "post")) >= 2
     post = sorted((tmp_path / "posts").glob("*.md"))[0]
     text = post.read_text(encoding="utf-8")
     slug = re.search(r"^Slug: (.+)$", text, re.MULTILINE).group(1)

@@ -178,7 +178,7 @@ def search_site(where: Path) -> Path:
 
 
 def index_command(output: Path) -> list[str]:
-    return [sys.executable, str(SCRIPTS / "search_index.py"), str(output), "--state", str(output.parent / "s.json")]
+    return [sys.executable, str(SCRIPTS / "search_index.py"), str(output), "--model", str(output.parent / "build.db")]
 
 
 def test_indexing_shows_a_bar_over_the_bundles_on_a_terminal_and_none_in_ci(tmp_path):

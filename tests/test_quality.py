@@ -75,7 +75,7 @@ def build_clean(tmp: Path) -> Path:
     from sitebuild import build_site
 
     output = build_site(convert_corpus(tmp / "posts"), tmp)
-    assert index_site(output, tmp / "search-index.json") == 0
+    assert index_site(output, tmp / "build.db") == 0
     return output
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 
+import buildmodel
 import pytest
 from conftest import convert_corpus
 from newsroom import render_workers
@@ -49,8 +49,8 @@ def test_three_workers_make_the_site_one_process_makes(posts, one_process, tmp_p
     assert len(forks) == 2  # the parent renders a third itself
     assert len(list(shared.rglob("*.html"))) > 150
     assert differing_files(shared, one_process) == []  # sitemap.xml included: every worker's pages are in it
-    ledger = json.loads((tmp_path / "cache" / "newsroom-pages.json").read_text())
-    written = sum(len(entry["files"]) for name, entry in ledger["pages"].items() if not name.startswith("static:"))
+    ledger = buildmodel.read(tmp_path / "build.db", "pages", "cache")  # CACHE_PATH: tmp_path/cache
+    written = sum(len(entry["files"]) for name, entry in ledger.items() if not name.startswith("static:"))
     assert f"newsroom: {written} files rendered, 0 unchanged and kept" in caplog.text  # each page counted once
 
 

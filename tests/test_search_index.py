@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from pathlib import Path
 
 from search_index import bundle_months, index_site
@@ -62,9 +63,9 @@ def test_every_bundle_holds_its_own_stories_and_the_listing_names_the_newest_fir
     story(output, "2024-02-11", "harbour-strike", "strike")
     story(output, "2024-04-02", "spring-budget", "budget")
     story(output, "2024-05-20", "rail-tender", "tender")
-    assert index_site(output, tmp_path / "state.json") == 0
+    assert index_site(output, tmp_path / "build.db") == 0
     story(output, "2023-11-30", "autumn-vote", "vote")
-    assert index_site(output, tmp_path / "state.json") == 0
+    assert index_site(output, tmp_path / "build.db") == 0
     assert listed_urls(output, "2024") == ["/2024/01/05/winter-floods/", "/2024/02/11/harbour-strike/",
                                           "/2024/04/02/spring-budget/"]
     assert listed_urls(output, "2023") == ["/2023/11/30/autumn-vote/"]
@@ -78,7 +79,7 @@ def test_every_bundle_holds_its_own_stories_and_the_listing_names_the_newest_fir
 
 
 def test_a_new_story_reindexes_its_own_bundle_and_no_other(tmp_path):
-    output, state = tmp_path / "output", tmp_path / "state.json"
+    output, state = tmp_path / "output", tmp_path / "build.db"
     story(output, "2024-01-05", "winter-floods", "floods")
     story(output, "2024-05-20", "rail-tender", "tender")
     index_site(output, state)
@@ -93,8 +94,24 @@ def test_a_new_story_reindexes_its_own_bundle_and_no_other(tmp_path):
     assert entry_times(output) == after  # nothing changed: nothing indexed
 
 
+def test_a_page_rewritten_with_the_same_bytes_is_not_indexed_again(tmp_path):
+    """Pages are known by their content's hash (a neighbour's page rendered again to the
+    same bytes, a restored copy with new times), not by their times."""
+    output, state = tmp_path / "output", tmp_path / "build.db"
+    page = story(output, "2024-05-20", "rail-tender", "tender")
+    index_site(output, state)
+    before = entry_times(output)
+    page.write_bytes(page.read_bytes())
+    os.utime(page, ns=(page.stat().st_atime_ns, page.stat().st_mtime_ns + 10**9))
+    assert index_site(output, state) == 0
+    assert entry_times(output) == before
+    page.write_text(page.read_text(encoding="utf-8").replace("tender", "tenders"), encoding="utf-8")
+    assert index_site(output, state) == 0
+    assert entry_times(output) != before
+
+
 def test_a_new_month_folds_the_last_one_into_its_year_and_removes_its_bundle(tmp_path):
-    output, state = tmp_path / "output", tmp_path / "state.json"
+    output, state = tmp_path / "output", tmp_path / "build.db"
     story(output, "2024-04-30", "spring-budget", "budget")
     story(output, "2024-05-20", "rail-tender", "tender")
     index_site(output, state)
@@ -105,7 +122,7 @@ def test_a_new_month_folds_the_last_one_into_its_year_and_removes_its_bundle(tmp
 
 
 def test_a_removed_story_leaves_its_bundle_and_an_emptied_bundle_goes(tmp_path):
-    output, state = tmp_path / "output", tmp_path / "state.json"
+    output, state = tmp_path / "output", tmp_path / "build.db"
     story(output, "2024-01-05", "winter-floods", "floods")
     old = story(output, "2024-02-11", "harbour-strike", "strike")
     story(output, "2024-05-20", "rail-tender", "tender")
@@ -120,7 +137,7 @@ def test_a_removed_story_leaves_its_bundle_and_an_emptied_bundle_goes(tmp_path):
 
 
 def test_an_index_of_an_older_build_is_replaced_and_a_lost_state_reindexes_all(tmp_path):
-    output, state = tmp_path / "output", tmp_path / "state.json"
+    output, state = tmp_path / "output", tmp_path / "build.db"
     story(output, "2024-05-20", "rail-tender", "tender")
     (output / "pagefind/fragment").mkdir(parents=True)
     (output / "pagefind/pagefind-entry.json").write_text("{}")  # the single index of older builds
@@ -137,7 +154,7 @@ def test_a_bundle_indexed_again_is_swapped_in_before_the_old_one_is_deleted(tmp_
     """Rename aside, rename in, delete: a reader's search never meets a deleted live bundle."""
     import shutil
 
-    output, state = tmp_path / "output", tmp_path / "state.json"
+    output, state = tmp_path / "output", tmp_path / "build.db"
     story(output, "2024-05-20", "rail-tender", "tender")
     index_site(output, state)
     live = output / "pagefind" / "2024-05"
@@ -165,7 +182,7 @@ def test_a_translation_beside_its_original_is_searched_in_the_same_bundle(tmp_pa
     translation.write_text("<!doctype html><html lang=fr><head><title>appel</title></head>"
                            "<body><main data-pagefind-body><h1>Appel d'offres</h1><p>ferroviaire</p></main>"
                            "</body></html>", encoding="utf-8")
-    assert index_site(output, tmp_path / "state.json") == 0
+    assert index_site(output, tmp_path / "build.db") == 0
     assert listed_urls(output, "2024-05") == ["/2024/05/20/rail-tender/", "/2024/05/20/rail-tender/fr/"]
 
 
@@ -173,13 +190,13 @@ def test_a_story_hidden_after_it_was_searched_leaves_the_index_with_its_bundle(t
     output = tmp_path / "output"
     story(output, "2024-01-05", "winter-floods", "floods")
     secret = story(output, "2024-05-20", "rail-tender", "tenderword")
-    assert index_site(output, tmp_path / "state.json") == 0
+    assert index_site(output, tmp_path / "build.db") == 0
     assert listed_urls(output, "2024-05") == ["/2024/05/20/rail-tender/"]
     # Status: hidden: the theme writes its page without data-pagefind-body
     secret.write_text(secret.read_text(encoding="utf-8").replace(" data-pagefind-body", ""), encoding="utf-8")
-    assert index_site(output, tmp_path / "state.json") == 0
+    assert index_site(output, tmp_path / "build.db") == 0
     assert not (output / "pagefind/2024-05").exists()
     listing = json.loads((output / "pagefind/bundles.json").read_text())
     assert listing == {"primary": "2024", "bundles": ["2024"]}
-    assert index_site(output, tmp_path / "state.json") == 0  # and on every run after
+    assert index_site(output, tmp_path / "build.db") == 0  # and on every run after
     assert not (output / "pagefind/2024-05").exists()

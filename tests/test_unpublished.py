@@ -58,7 +58,7 @@ def site(tmp_path_factory) -> Path:
     (pages / "draft.md").write_text(page("draft", "draft-numbat", "numbatword"), encoding="utf-8")
     (pages / "hidden.md").write_text(page("hidden", "hidden-bilby", "bilbyword"), encoding="utf-8")
     output = build_site(sorted(posts.glob("*.md")), work)
-    assert index_site(output, work / "search-index.json") == 0
+    assert index_site(output, work / "build.db") == 0
     return output
 
 

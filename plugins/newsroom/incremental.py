@@ -12,9 +12,14 @@ rendered and kept, out of as many as the last build had (progress.py).
 
 Files the last build wrote and this one did not (a removed story's page,
 the last page of a listing that got shorter) are deleted, so a rebuild ends
-where a clean build would. The fingerprints live in
-CACHE_PATH/newsroom-pages.json. Deleting the cache (or `make clean`) gives a
+where a clean build would. Deleting the cache (or `make clean`) gives a
 full build.
+
+The fingerprints are this build configuration's rows in the build model
+(cache/build.db, scripts/buildmodel.py), saved in one transaction, only the
+rows that changed. A story's source is known by its content hash, which the
+model keeps from the build's up-to-date check (a story whose size, time or
+inode differ from what the model saw is read and hashed here).
 
 The ledger vouches for a file only while the file is the one this writer
 left: same size, same modification time. A build that is killed never
@@ -28,7 +33,6 @@ no page claims any more (a story deleted since) are removed.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import zlib
@@ -44,14 +48,14 @@ from pelican.urlwrappers import URLWrapper
 from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from .files import write_atomically
 from .listings import later_pattern, listing_pages
+from .model import buildmodel
 from .progress import Stage
 
 log = logging.getLogger(__name__)
-LEDGER = "newsroom-pages.json"
+PAGES, LEDGER = "pages", "pages-of"  # the model's rows: one per page; which output they describe
 JOURNAL = "newsroom-pages.journal"
-LEDGER_FORMAT = 2
+LEDGER_FORMAT = 3  # 3: in the build model
 _WRITERS: list = []
 _STATIC: list[str] = []  # this build's static files, relative to the output folder
 # Context our templates never read, though Pelican passes it to listings.
@@ -99,23 +103,25 @@ def _valid_entry(entry) -> bool:
             and all(isinstance(stamp, list) for stamp in entry["files"].values()))
 
 
-def read_ledger(path: Path, output: str) -> dict[str, dict]:
-    """The last build's pages, or {}: a ledger that is missing, or that describes
-    another output folder, is normal; one that is unreadable, of another shape
-    or format is dropped with a warning."""
-    try:
-        ledger = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError) as error:
-        log.warning("newsroom: %s is unreadable (%s); rendering every page", path, type(error).__name__)
-        return {}
-    pages = ledger.get("pages") if isinstance(ledger, dict) else None
-    if (not isinstance(ledger, dict) or ledger.get("format") != LEDGER_FORMAT
-            or not isinstance(pages, dict) or not all(map(_valid_entry, pages.values()))):
-        log.warning("newsroom: %s is not a ledger this version wrote; rendering every page", path)
-        return {}
-    return pages if ledger.get("output") == output else {}
+def model_of(settings: dict) -> Path:
+    """The build model beside this configuration's cache folder (cache/build.db for cache/html)."""
+    return Path(settings.get("CACHE_PATH", "cache")).parent / buildmodel.MODEL.name
+
+
+def read_ledger(model: Path, scope: str, output: str) -> tuple[dict[str, dict], dict[str, object]]:
+    """The last build's pages, or {}: none, or pages of another output folder, is
+    normal; rows of another shape or format are dropped with a warning. Also
+    the rows as stored, so that saving writes only the rows that differ."""
+    stored = buildmodel.read(model, PAGES, scope)
+    header = buildmodel.read(model, LEDGER, scope).get("ledger")
+    if not header:
+        return {}, stored
+    if (not isinstance(header, dict) or header.get("format") != LEDGER_FORMAT
+            or not all(map(_valid_entry, stored.values()))):
+        log.warning("newsroom: the pages of %s in %s are not a ledger this version wrote; rendering every page",
+                    scope, model)
+        return {}, stored
+    return (stored if header.get("output") == output else {}), stored
 
 
 def read_journal(path: Path) -> set[str]:
@@ -185,8 +191,10 @@ class IncrementalWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings)
         cache = Path(self.settings.get("CACHE_PATH", "cache"))
-        self.ledger_path = cache / LEDGER
-        self.previous = read_ledger(self.ledger_path, self._output_from_cache())
+        self.model = model_of(self.settings)
+        self.scope = os.path.relpath(cache, self.model.parent)  # html, publish: one ledger per configuration
+        self.previous, self._stored = read_ledger(self.model, self.scope, self._output_from_cache())
+        self.known_sources = buildmodel.known_hashes(self.model, "content/")  # build_site.py hashed them
         self.journal_path = cache / JOURNAL
         self.suspect = read_journal(self.journal_path)
         self.journal = None
@@ -206,20 +214,27 @@ class IncrementalWriter(Writer):
     def _output_from_cache(self) -> str:
         """The output folder as seen from the cache folder: the ledger describes
         that folder only, and stays true when the whole project moves."""
-        return os.path.relpath(self.output_path, self.ledger_path.parent)
+        return os.path.relpath(self.output_path, self.settings.get("CACHE_PATH", "cache"))
 
     # ---- fingerprints ----------------------------------------------------
 
     def _content_key(self, content) -> str:
         key = self._source_keys.get(id(content))
         if key is None:
-            try:
-                source = Path(content.source_path).read_bytes()
-            except (OSError, TypeError):
-                source = repr(content.metadata).encode("utf-8")
-            key = hashlib.sha256(source).hexdigest() + content.url
+            key = self._source_hash(content) + content.url
             self._source_keys[id(content)] = key
         return key
+
+    def _source_hash(self, content) -> str:
+        """The story's source by its content hash: the model's when it saw the file
+        as it is (build_site.py hashes every post), else read and hashed here."""
+        try:
+            stat = os.stat(content.source_path)
+            name = os.path.relpath(content.source_path, self.model.parent.parent)
+            known = buildmodel.hash_if_known(self.known_sources, name, stat)
+            return known or hashlib.sha256(Path(content.source_path).read_bytes()).hexdigest()
+        except (OSError, TypeError, ValueError):
+            return hashlib.sha256(repr(content.metadata).encode("utf-8")).hexdigest()
 
     def _summary(self, value, main: bool = False):
         if isinstance(value, Content):
@@ -498,9 +513,10 @@ class IncrementalWriter(Writer):
         html`'s, for `make publish`): stale unless this build wrote them too, so a
         draft's preview never stays in a site built for the web."""
         files = set()
-        for ledger in sorted(self.ledger_path.parent.parent.glob(f"*/{LEDGER}")):
-            if ledger != self.ledger_path:
-                pages = read_ledger(ledger, self._output_from_cache())
+        for scope in sorted(buildmodel.scopes(self.model, LEDGER)):
+            if scope != self.scope:
+                output = os.path.relpath(self.output_path, self.model.parent / scope)
+                pages, _ = read_ledger(self.model, scope, output)
                 files.update(file for entry in pages.values() for file in entry["files"])
         return files
 
@@ -513,8 +529,9 @@ class IncrementalWriter(Writer):
         for name in _STATIC:
             self.current[f"static:{name}"] = {"key": "static", "files": {name: []}}
         removed = self.remove_stale()
-        ledger = {"format": LEDGER_FORMAT, "output": self._output_from_cache(), "pages": self.current}
-        write_atomically(self.ledger_path, json.dumps(ledger, sort_keys=True).encode("utf-8"))
+        header = {"ledger": {"format": LEDGER_FORMAT, "output": self._output_from_cache()}}
+        buildmodel.write(self.model, (PAGES, self.scope, self.current, self._stored),
+                         (LEDGER, self.scope, header, None))  # one transaction
         if self.journal is not None:
             self.journal.close()
         self.journal_path.unlink(missing_ok=True)

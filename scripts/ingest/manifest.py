@@ -14,19 +14,23 @@ It also keeps, for each post in the output folder, its size, time and the
 header fields that place it (Slug, Story, Date, Date-Given), so planning a
 new story reads only the posts the plan needs, not the whole archive
 (store.read_posts).
+
+The manifest is the converter's rows in the build model (buildmodel.py,
+cache/build.db for `make html`), written in one transaction.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .files import write_whole
+import buildmodel
 
-FORMAT = 1
+FORMAT = 2  # 2: in the build model
+INPUTS, POSTS, HEADER = "converted", "post", "converter"  # the model's rows
+_as_read: dict[str, tuple[dict, dict]] = {}  # model -> its rows as load() found them: save() writes the difference
 _CONVERTER = Path(__file__).resolve().parent
 
 
@@ -55,30 +59,21 @@ def file_hash(path: str) -> str:
         return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
-def _data(path: Path | None, version: str) -> dict:
-    if path is None:
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("converter") != version:
-        return {}
-    return data
-
-
 def load(path: Path | None, version: str) -> tuple[dict[str, Seen], dict[str, list]]:
     """The inputs converted before, and the posts' records (store.read_posts
-    checks each against its file)."""
-    data = _data(path, version)
-    posts = data.get("posts", {})
-    try:
-        inputs = {name: Seen(entry["size"], entry["mtime_ns"], entry["sha256"], entry["options"],
-                             tuple(entry["stories"]))
-                  for name, entry in data.get("inputs", {}).items()}
-    except (KeyError, TypeError, AttributeError):
-        inputs = {}
-    return inputs, posts if isinstance(posts, dict) else {}
+    checks each against its file); nothing when another converter wrote them."""
+    if path is None or buildmodel.read(path, HEADER).get("converter") != {"format": FORMAT, "version": version}:
+        return {}, {}
+    inputs, stored = {}, buildmodel.read(path, INPUTS)
+    posts = buildmodel.read(path, POSTS)
+    _as_read[str(path)] = (stored, dict(posts))
+    for name, entry in stored.items():
+        try:
+            inputs[name] = Seen(entry["size"], entry["mtime_ns"], entry["sha256"], entry["options"],
+                                tuple(entry["stories"]))
+        except (KeyError, TypeError):
+            continue
+    return inputs, posts
 
 
 def unchanged(item: str, seen: Seen | None, options: str, listed) -> Seen | None:
@@ -108,10 +103,10 @@ def record(item: str, options: str, stories: list[str]) -> Seen | None:
 
 
 def save(path: Path, version: str, inputs: dict[str, Seen], posts: dict[str, list] | None = None) -> None:
-    """Written whole through a temporary file: a killed run leaves the old manifest."""
-    data = {"format": FORMAT, "converter": version,
-            "inputs": {name: {"size": seen.size, "mtime_ns": seen.mtime_ns, "sha256": seen.sha256,
-                              "options": seen.options, "stories": list(seen.stories)}
-                       for name, seen in sorted(inputs.items())},
-            "posts": dict(sorted((posts or {}).items()))}
-    write_whole(path, json.dumps(data, separators=(",", ":")))
+    """In one transaction: a killed run leaves the old manifest."""
+    rows = {name: {"size": seen.size, "mtime_ns": seen.mtime_ns, "sha256": seen.sha256,
+                   "options": seen.options, "stories": list(seen.stories)}
+            for name, seen in inputs.items()}
+    stored_inputs, stored_posts = _as_read.pop(str(path), (None, None))
+    buildmodel.write(path, (HEADER, "", {"converter": {"format": FORMAT, "version": version}}, None),
+                     (INPUTS, "", rows, stored_inputs), (POSTS, "", dict(posts or {}), stored_posts))

@@ -13,7 +13,11 @@ stale pickle raises (a module renamed since, another Pelican). Here:
   with one info line, one that is unreadable, of the wrong shape or from
   another version is dropped with one warning line, and the build starts afresh;
 - the cache is re-pickled only when something was read afresh (at archive
-  scale it is tens of megabytes, and a warm build reads nothing new).
+  scale it is tens of megabytes, and a warm build reads nothing new);
+- a post's cached reading is kept while the post's content hash is the same
+  (the build model's, scripts/buildmodel.py, which build_site.py keeps; a
+  post the model has not seen as it is, is hashed here), not its
+  modification time: a post touched, or checked out afresh, is not read again.
 
 Each build configuration keeps its own CACHE_PATH (pelican.conf.py,
 publish.conf.py): a cached tag carries the settings it was read with.
@@ -29,10 +33,11 @@ import sys
 from pathlib import Path
 
 import pelican
-from pelican.cache import FileDataCacher
+from pelican.cache import FileDataCacher, FileStampDataCacher
 
 from ..files import write_atomically
-from ..incremental import _digest, _hash_tree, settings_digest
+from ..incremental import _digest, _hash_tree, model_of, settings_digest
+from ..model import buildmodel
 from ..patching import register_patch
 
 log = logging.getLogger(__name__)
@@ -119,7 +124,25 @@ def _save_atomically(original):
     return save_cache
 
 
+def _stamped_by_content(original):
+    def __init__(self, settings, cache_name, caching_policy, load_policy):
+        original(self, settings, cache_name, caching_policy, load_policy)
+        model = model_of(settings)
+        known = buildmodel.known_hashes(model, "content/")
+        root = model.parent.parent
+
+        def content_hash(filename):
+            stat = os.stat(filename)
+            return (buildmodel.hash_if_known(known, os.path.relpath(filename, root), stat)
+                    or buildmodel.sha256_of(filename))
+
+        self._filestamp_func = content_hash
+
+    return __init__
+
+
 def make_caches_durable() -> None:
     register_patch(FileDataCacher, "__init__", _load_safely)
     register_patch(FileDataCacher, "cache_data", _note_change)
     register_patch(FileDataCacher, "save_cache", _save_atomically)
+    register_patch(FileStampDataCacher, "__init__", _stamped_by_content)
