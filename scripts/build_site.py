@@ -105,12 +105,10 @@ def time_lines(files: dict[str, list]) -> list[str]:
 def content_lines(root: Path, files: dict[str, list]) -> list[str]:
     """Name and content hash of each file (from the build model, hashing only what it has
     not seen as it is): true across a fresh checkout, where every time is new."""
-    lines = []
-    for group, found in files.items():
-        prefix = f"{group}/" if group != "files" else ""
-        hashes = buildmodel.content_hashes(root / MODEL, found, root, prefix=prefix)
-        lines += [f"{name}\t{hashes[name]}" for name, _ in found if name in hashes]
-    return lines
+    found = [file for group in files.values() for file in group]
+    walked = tuple(f"{folder}/" for folder in INPUT_FOLDERS)
+    hashes = buildmodel.content_hashes(root / MODEL, found, root, walked=walked)
+    return [f"{name}\t{hashes[name]}" for name, _ in found if name in hashes]
 
 
 @dataclass

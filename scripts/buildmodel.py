@@ -172,14 +172,17 @@ def _stat_key(stat: os.stat_result) -> tuple[int, int, int]:
     return stat.st_size, stat.st_mtime_ns, stat.st_ino
 
 
-def known_hashes(path: Path, prefix: str = "") -> dict[str, tuple[int, int, int, str]]:
-    """path -> (size, mtime_ns, inode, sha256) of the files under `prefix` the model has hashed."""
+def known_hashes(path: Path, *prefixes: str, names: Iterable[str] = ()) -> dict[str, tuple[int, int, int, str]]:
+    """path -> (size, mtime_ns, inode, sha256) of the files under each prefix, and of
+    the files named, that the model has hashed."""
     if not Path(path).exists():
         return {}
     db = connect(path)
+    query = "SELECT path, size, mtime_ns, inode, sha256 FROM file_hashes"
     try:
-        rows = db.execute("SELECT path, size, mtime_ns, inode, sha256 FROM file_hashes "
-                          "WHERE path >= ? AND path < ?", (prefix, prefix + "\U0010ffff"))
+        rows = [row for prefix in prefixes
+                for row in db.execute(f"{query} WHERE path >= ? AND path < ?", (prefix, prefix + "\U0010ffff"))]
+        rows += [row for name in names for row in db.execute(f"{query} WHERE path = ?", (name,))]
         return {name: (size, mtime, inode, sha) for name, size, mtime, inode, sha in rows}
     except sqlite3.DatabaseError as error:
         _warn(Path(path), f"unreadable ({error})")
@@ -195,12 +198,14 @@ def hash_if_known(known: dict[str, tuple], name: str, stat: os.stat_result) -> s
 
 
 def content_hashes(path: Path, files: Iterable[tuple[str, os.stat_result]], root: str | os.PathLike = ".",
-                   prefix: str = "", known: dict[str, tuple] | None = None) -> dict[str, str]:
+                   walked: tuple[str, ...] = ()) -> dict[str, str]:
     """name -> SHA-256 of each file (named relative to `root`), hashing only those the
-    model has not seen as they are; the model learns the new hashes and, given a
-    `prefix` (a folder the caller walked whole), forgets the files under it that are
+    model has not seen as they are. The model learns the new hashes and forgets the
+    files it knew under the `walked` folders (walked whole by the caller) that are
     gone. A file that vanishes meanwhile is left out."""
-    known = known_hashes(path, prefix) if known is None else known
+    files = list(files)
+    elsewhere = [name for name, _ in files if not name.startswith(walked)] if walked else [name for name, _ in files]
+    known = known_hashes(path, *walked, names=elsewhere)
     hashes, fresh = {}, []
     for name, stat in files:
         sha = hash_if_known(known, name, stat)
@@ -211,7 +216,7 @@ def content_hashes(path: Path, files: Iterable[tuple[str, os.stat_result]], root
                 continue
             fresh.append((name, *_stat_key(stat), sha))
         hashes[name] = sha
-    gone = [(name,) for name in known if prefix and name.startswith(prefix) and name not in hashes]
+    gone = [(name,) for name in known if walked and name.startswith(walked) and name not in hashes]
     if fresh or gone:
         remember_hashes(path, fresh, gone)
     return hashes

@@ -121,7 +121,7 @@ def pagefind_version() -> str:
 def page_hashes(output: Path, pages: list[str], model: Path) -> dict[str, str]:
     """page -> content hash, from the model when the page is as it last saw it."""
     files = [(str(output / page), (output / page).stat()) for page in pages]
-    hashes = buildmodel.content_hashes(model, files, root="", prefix=f"{output}/")
+    hashes = buildmodel.content_hashes(model, files, root="", walked=(f"{output}/",))
     return {page: hashes[str(output / page)] for page in pages if str(output / page) in hashes}
 
 

@@ -100,3 +100,29 @@ def test_a_model_carrying_sql_of_its_own_is_set_aside_with_one_warning(built, tm
     clean = project_copy(tmp_path / "clean")
     ok(make(clean, "html"))
     assert differing_files(built / "output", clean / "output") == []
+
+
+def test_a_file_is_hashed_again_only_when_touched_and_forgotten_when_gone(tmp_path, monkeypatch):
+    model, root = tmp_path / "build.db", tmp_path / "project"
+    for name in ("content/a.md", "content/articles/b.md", "theme/c.css", "pelican.conf.py"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(name, encoding="utf-8")
+    read: list[str] = []
+    hash_of = buildmodel.sha256_of
+    monkeypatch.setattr(buildmodel, "sha256_of", lambda path: read.append(Path(path).name) or hash_of(path))
+
+    def hashes():
+        files = [(str(path.relative_to(root)), path.stat()) for path in sorted(root.rglob("*")) if path.is_file()]
+        return buildmodel.content_hashes(model, files, root, walked=("content/", "theme/"))
+
+    first = hashes()
+    assert sorted(read) == ["a.md", "b.md", "c.css", "pelican.conf.py"]
+    read.clear()
+    assert hashes() == first and read == []
+    post = root / "content/articles/b.md"
+    os.utime(post, ns=(post.stat().st_atime_ns, post.stat().st_mtime_ns + 10**9))  # touched, same bytes
+    assert hashes() == first and read == ["b.md"]
+    (root / "content/a.md").unlink()
+    assert "content/a.md" not in hashes()
+    assert set(buildmodel.known_hashes(model, "content/", "theme/", names=["pelican.conf.py"])) == {
+        "content/articles/b.md", "theme/c.css", "pelican.conf.py"}
