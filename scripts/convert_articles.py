@@ -22,6 +22,7 @@ import json
 import multiprocessing
 import os
 import sys
+import tempfile
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -108,11 +109,12 @@ class FileResult:
 _FETCHER = Fetcher()  # this process's fetches; use_fetcher starts each run's, and each worker's
 
 
-def use_fetcher(allow_private: bool) -> None:
-    """A fresh fetcher for the run (or for a pool's worker: each URL is
-    fetched once per process), with the editor's setting for private addresses."""
+def use_fetcher(allow_private: bool, shared: str | None = None) -> None:
+    """A fresh fetcher for the run, or for a pool's worker (the workers share
+    `shared`, a folder of the run's fetches: each URL is fetched once per run),
+    with the editor's setting for private addresses."""
     global _FETCHER
-    _FETCHER = Fetcher(allow_private=allow_private)
+    _FETCHER = Fetcher(allow_private=allow_private, shared=shared)
 
 
 def convert_file(item: str, forced_date: date | None, outlet: str = "") -> FileResult:
@@ -168,8 +170,9 @@ def convert_files(files: list[str], forced_date: date | None, outlet: str = ""):
         yield from (convert_file(item, forced_date, outlet) for item in files)
         return
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(mp_context=context, initializer=use_fetcher,
-                             initargs=(_FETCHER.allow_private,)) as pool:
+    with tempfile.TemporaryDirectory(prefix="newsdigest-fetches-") as shared, \
+            ProcessPoolExecutor(mp_context=context, initializer=use_fetcher,
+                                initargs=(_FETCHER.allow_private, shared)) as pool:
         chunk = max(1, len(files) // ((os.cpu_count() or 2) * 8))
         yield from pool.map(convert_file, files, [forced_date] * len(files), [outlet] * len(files),
                             chunksize=chunk)

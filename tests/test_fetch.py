@@ -330,6 +330,22 @@ def test_each_url_is_fetched_once_and_each_failure_names_the_feed_that_asked(con
         for feed in feeds for page, answer in (("missing.html", "404 File not found"), ("busy.html", "503 Busy")))
 
 
+def test_a_url_is_fetched_once_per_run_also_when_the_inputs_are_converted_on_every_core(convert, internet,
+                                                                                       tmp_path):
+    """Enough feeds for the converter's worker processes: they share one record of the run's fetches."""
+    from convert_articles import PARALLEL_THRESHOLD
+
+    base, seen = internet
+    feeds = [tmp_path / f"feed-{number:03}.rss" for number in range(PARALLEL_THRESHOLD + 6)]
+    for feed in feeds:
+        feed.write_text(rss(("Gone", f"{base}/missing.html")), encoding="utf-8")
+    code, _, stderr = convert(*feeds, "--output", tmp_path / "posts")
+    assert code == 1
+    assert seen["paths"].count("/missing.html") == 1
+    assert sorted(stderr.splitlines()) == sorted(
+        f"error: {feed}: {base}/missing.html: the server answered 404 File not found" for feed in feeds)
+
+
 def test_a_saved_pages_image_outside_its_folder_is_not_read(tmp_path):
     from ingest.webpage import lead_image
 

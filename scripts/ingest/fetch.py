@@ -15,19 +15,25 @@ link, a page's `og:image`, every redirect hop), a fetch is:
 - polite: a clear User-Agent, and a few retries with growing pauses when the
   server is busy or the network hiccups;
 - done once per run: the second asker gets the same page, or the same error
-  naming its own input.
+  naming its own input, also in another of the run's worker processes (they
+  share a folder of fetched pages, one lock per URL).
 
 Every failure and refusal is one line for the editor (a FetchError).
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import http.client
 import ipaddress
+import json
+import os
 import socket
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from urllib.parse import quote, urljoin, urlsplit
 
 from .dump import DumpError
@@ -276,23 +282,58 @@ def get(url: str, allow_private: bool = False, sleep=time.sleep, retries: int = 
 class Fetcher:
     """One run's fetches: each URL once (its page or its error), through the gate.
 
-    The memo lives in this object: in a process pool each worker has its own,
-    so a URL is fetched at most once per process."""
+    The memo lives in this object, and, when the run's worker processes share
+    a folder (`shared`), in that folder too: a URL one worker fetched is read
+    from there by the others, and one asked for by two at once is fetched by
+    the first while the second waits on its lock."""
 
     allow_private: bool = False  # the editor's own URLs may reach private networks
     sleep: object = time.sleep
     memo: dict = field(default_factory=dict)
+    shared: str | None = None
 
     def __call__(self, url: str, source: str, *, typed: bool = False, retries: int | None = None) -> Fetched:
         """The page at `url`, asked for by `source` (typed: the editor's own URL); else FetchError."""
         allow_private = typed and self.allow_private
         key = (url, allow_private)
         if key not in self.memo:
-            try:
-                self.memo[key] = get(url, allow_private, self.sleep, RETRIES if retries is None else retries)
-            except _Failed as failed:
-                self.memo[key] = failed.reason
+            retries = RETRIES if retries is None else retries
+            fetch = partial(_page_or_reason, url, allow_private, self.sleep, retries)
+            self.memo[key] = shared_fetch(self.shared, key, fetch) if self.shared else fetch()
         found = self.memo[key]
         if isinstance(found, str):
             raise FetchError(source, url, found)
         return found
+
+
+def _page_or_reason(url: str, allow_private: bool, sleep, retries: int) -> Fetched | str:
+    try:
+        return get(url, allow_private, sleep, retries)
+    except _Failed as failed:
+        return failed.reason
+
+
+def shared_fetch(folder: str, key: tuple, fetch) -> Fetched | str:
+    """`fetch()`'s page or reason, done once among the processes sharing `folder`:
+    under the URL's lock, read what another process saved, else fetch and save it
+    (the body, then a JSON note that says it is whole)."""
+    base = os.path.join(folder, hashlib.sha256(repr(key).encode("utf-8")).hexdigest())
+    with open(f"{base}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            with open(f"{base}.json", encoding="utf-8") as stream:
+                note = json.load(stream)
+        except (OSError, ValueError):
+            found = fetch()
+            note = {"reason": found} if isinstance(found, str) else {"url": found.url,
+                                                                      "content_type": found.content_type}
+            if not isinstance(found, str):
+                with open(f"{base}.body", "wb") as stream:
+                    stream.write(found.body)
+            with open(f"{base}.json", "w", encoding="utf-8") as stream:
+                json.dump(note, stream)
+            return found
+    if "reason" in note:
+        return note["reason"]
+    with open(f"{base}.body", "rb") as stream:
+        return Fetched(note["url"], note["content_type"], stream.read())
