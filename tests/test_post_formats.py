@@ -151,9 +151,11 @@ def test_a_translation_lives_beside_its_original(built):
 # ---- item 9: Pelican's conventions --------------------------------------------------------------
 
 def test_filename_links_resolve_from_the_content_root_and_relative_to_the_post(built):
+    """As Pelican documents them, and as written on a site whose posts sat at the content root."""
     output, _, lines = built
     links = [a.get("href") for a in body(output, "2025/03/15/linker").find_all("a")]
-    assert links == ["/2025/03/15/link-target-rest/"] * 3
+    assert links == ["/2025/03/15/link-target-rest/"] * 4
+    assert not any("Unable to find" in line for line in lines)
     # The target's short underline is one warning, not a post left out (and a link left broken).
     assert "articles/target.rst: line 2: Title underline too short." in lines
     assert "The linked story." in page(output, "2025/03/15/link-target-rest")

@@ -39,6 +39,7 @@ from .coverage import add_filters
 from .editions import date_stories, link_editions
 from .incremental import claim_static_files, provide_writer, save_ledger
 from .left_out import end_build, leave_out_clashes, start_build
+from .links import resolve_moved_sources
 from .names import one_name_each
 from .ordering import order_stories
 from .patching import switch_patches
@@ -73,6 +74,7 @@ def register():
     signals.initialized.connect(add_filters)
     signals.initialized.connect(add_asset_filter)
     signals.all_generators_finalized.connect(refresh_assets)
+    signals.all_generators_finalized.connect(resolve_moved_sources)
     signals.initialized.connect(start_build)
     signals.readers_init.connect(use_site_reader)
     # Translations at their own address first, then one address per story; names last.
