@@ -346,6 +346,22 @@ def test_a_url_is_fetched_once_per_run_also_when_the_inputs_are_converted_on_eve
         f"error: {feed}: {base}/missing.html: the server answered 404 File not found" for feed in feeds)
 
 
+@pytest.mark.parametrize("photo", ["http://169.254.169.254/latest/meta-data/photo.jpg", "file:///etc/passwd",
+                                   "http://127.0.0.1:9/photo.jpg"])
+def test_a_fetched_pages_photo_never_reaches_a_private_address_or_a_local_file(convert, server, tmp_path, photo):
+    """The page is the editor's (allowed on the intranet here), its og:image the page's author's."""
+    base, seen = server
+    page = (tmp_path / "site" / "harbour_strike.html").read_text(encoding="utf-8")
+    (tmp_path / "site" / "hostile_photo.html").write_text(page.replace(f"{base}/img/dockers.jpg", photo),
+                                                          encoding="utf-8")
+    code, stdout, stderr = convert(f"{base}/hostile_photo.html", "--output", tmp_path / "posts", ALLOW)
+    assert code == 0 and "1 new" in stdout
+    (post,) = read_posts(tmp_path / "posts").values()
+    assert "Photo" not in header_of(post)
+    assert stderr.count("\n") == 1 and f"lead photo {photo} left out: refused" in stderr, stderr
+    assert seen["paths"] == ["/hostile_photo.html"]
+
+
 def test_a_saved_pages_image_outside_its_folder_is_not_read(tmp_path):
     from ingest.webpage import lead_image
 
