@@ -469,7 +469,7 @@ def measure_once(work: Path, articles: int, order: list[str], repeat: int, deplo
             cold = pelican_build(work / "ours", conf, out, cache)
             files, size = tree_size(out)
             by_type = {f"bytes {kind}": value for kind, value in size_by_page_type(out).items()}
-            index = run([PYTHON, "scripts/search_index.py", str(out), "--model", str(cache / "build.db")])
+            index = run([PYTHON, "scripts/search_index.py", str(out), "--model", str(cache.parent / "build.db")])
             by_type["bytes search index"] = tree_size(out / "pagefind")[1]
             warm = pelican_build(work / "ours", conf, out, cache)
             new_dump = extra_article(work / "new", articles + 1)

@@ -15,8 +15,9 @@ name and content hash (true across a fresh checkout, whose times are all
 new). The next run that finds either the same, with the site still in
 place, does nothing.
 
-The fingerprint is taken after the converter and before Pelican reads the
-posts: a file saved while Pelican or Pagefind runs is built by the next run.
+The stamp is taken after the converter and before Pelican reads the
+posts, and saved only if no input changed while the steps ran (a last walk
+finds the same times): a file saved meanwhile is built by the next run.
 A step that fails or reports a bad input saves no fingerprint, so the next
 run does the work again and reports the problem again. Hand edits to
 output/ are not inputs: `make clean html` rebuilds from nothing.
@@ -49,6 +50,7 @@ import buildmodel
 
 INPUT_FOLDERS = ("content", "theme", "plugins", "scripts")
 POSTS = "content/articles"  # what the converter writes: stamped after it, as Pelican reads it
+CONVERTED = (POSTS, "content/images")  # the converter's posts and their photos
 INPUT_FILES = ("pelican.conf.py", "publish.conf.py", "pagefind.yml", "requirements/runtime.txt")
 INPUT_ENVIRONMENT = ("SITEURL", "SOURCE_DATE_EPOCH")
 MODEL = buildmodel.MODEL  # the stamps, the converter's manifest, the pages, the search bundles, the deploys
@@ -129,15 +131,18 @@ class Inputs:
         return digest_of(_header(self.settings, self.output) + content_lines(self.root, self.files))
 
     def with_posts_now(self) -> Inputs:
-        """The same inputs with the posts as the converter left them."""
-        return Inputs(self.root, self.settings, self.output, {**self.files, POSTS: list(walk(self.root, POSTS))})
+        """The same inputs with the posts and photos as the converter left them."""
+        return Inputs(self.root, self.settings, self.output,
+                      {**self.files, **{folder: list(walk(self.root, folder)) for folder in CONVERTED}})
 
 
 def inputs_of(root: Path, settings: str, output: str) -> Inputs:
     """Posts apart from the rest of content/: they are stamped after the converter writes them."""
     files = files_read(root)
-    files["content"] = [(name, stat) for name, stat in files["content"] if not is_post(name)]
-    files[POSTS] = list(walk(root, POSTS))
+    content = files.pop("content")
+    for folder in CONVERTED:
+        files[folder] = [(name, stat) for name, stat in content if name.startswith(f"{folder}/")]
+    files["content"] = [(name, stat) for name, stat in content if not is_converted(name)]
     return Inputs(root, settings, output, files)
 
 
@@ -148,8 +153,8 @@ def digest_of(lines: list[str]) -> str:
     return digest.hexdigest()
 
 
-def is_post(name: str) -> bool:
-    return name.startswith(f"{POSTS}/")
+def is_converted(name: str) -> bool:
+    return name.startswith(tuple(f"{folder}/" for folder in CONVERTED))
 
 
 def site_in_place(root: Path, output: str) -> bool:
@@ -159,28 +164,30 @@ def site_in_place(root: Path, output: str) -> bool:
             and not any((root / "cache").glob(f"*/{JOURNAL}")))
 
 
-def up_to_date(root: Path, settings: str, output: str, inputs: Inputs | None = None) -> bool:
+def up_to_date(root: Path, settings: str, output: str, inputs: Inputs | None = None, locked: bool = False) -> bool:
     """The stamp names the inputs as they are: by their times (nothing touched), or else
-    by their contents (touched, or a fresh checkout, with the same bytes)."""
-    stamp = buildmodel.read(root / MODEL, "stamp", output).get("inputs")
+    by their contents (touched, or a fresh checkout, with the same bytes). Only a
+    caller holding the build lock (`locked`) may refresh the stamp's times."""
+    stamp = buildmodel.read(root / MODEL, "stamp", os.path.normpath(output)).get("inputs")
     if not isinstance(stamp, dict) or not site_in_place(root, output):
         return False
     inputs = inputs or inputs_of(root, settings, output)
     if stamp.get("times") == inputs.times:
         return True
     if stamp.get("contents") == inputs.contents:
-        save_stamp(root, output, inputs)  # the times now, so the next check is the quick one
+        if locked:
+            save_stamp(root, output, inputs)  # the times now, so the next check is the quick one
         return True
     return False
 
 
 def save_stamp(root: Path, output: str, inputs: Inputs) -> None:
-    buildmodel.replace(root / MODEL, "stamp", output, {"inputs": {"times": inputs.times,
+    buildmodel.replace(root / MODEL, "stamp", os.path.normpath(output), {"inputs": {"times": inputs.times,
                                                                   "contents": inputs.contents}})
 
 
 def forget_stamp(root: Path, output: str) -> None:
-    buildmodel.forget(root / MODEL, "stamp", output)
+    buildmodel.forget(root / MODEL, "stamp", os.path.normpath(output))
 
 
 class BuildRunning(Exception):
@@ -277,7 +284,7 @@ def build(root: Path, settings: str, output: str, lock: int, inputs: Inputs) -> 
     if converted not in (0, 1):  # 1: some inputs rejected, the rest converted
         return converted, None
     seen = inputs.with_posts_now()
-    seen.times, seen.contents  # noqa: B018 (taken now: a post saved while Pelican reads it is built next time)
+    seen.times, seen.contents  # noqa: B018 (taken now, before Pelican reads the posts)
     built = run(pelican, "content", "-s", settings, "-o", output, lock=lock)
     indexed = run(python, "scripts/search_index.py", output, "--model", str(MODEL),
                   lock=lock)  # also after a post was left out
@@ -300,14 +307,14 @@ def build_if_changed(root: Path, settings: str, output: str, force: bool = False
     `make deploy` uploads the site it built, never one another build rewrote meanwhile."""
     with build_lock(root, wait) as lock:
         inputs = inputs_of(root, settings, output)
-        if not force and up_to_date(root, settings, output, inputs):
+        if not force and up_to_date(root, settings, output, inputs, locked=True):
             print(f"{output}/ is up to date: nothing changed since the last build", flush=True)
             status = 0
         else:
             forget_stamp(root, output)  # a build cut short must not leave the old stamp vouching for it
             status, seen = build(root, settings, output, lock, inputs)
-            if seen:
-                save_stamp(root, output, seen)
+            if seen and inputs_of(root, settings, output).times == seen.times:
+                save_stamp(root, output, seen)  # no input changed while the steps read them
         if status == 0 and then:
             sys.stdout.flush()
             status = run(*then, lock=lock)  # held by the command too: killing this process does not free it

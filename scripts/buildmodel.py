@@ -35,16 +35,18 @@ from pathlib import Path
 
 MODEL = Path("cache/build.db")
 ERRORS = (OSError, sqlite3.Error)  # what saving can raise: a full disk, a read-only cache
-SCHEMA = 1
+SCHEMA = 2  # 2: a file's change time in its key
 _SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS file_hashes (
+CREATE TABLE file_hashes (
     path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, inode INTEGER NOT NULL,
-    sha256 TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS records (
+    ctime_ns INTEGER NOT NULL, sha256 TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE records (
     kind TEXT NOT NULL, scope TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
     PRIMARY KEY (kind, scope, name)) WITHOUT ROWID;
 PRAGMA user_version = {SCHEMA};
 """
+TIMEOUT_SECONDS = 30  # a writer's transaction is short; only a hung process holds one longer
+UNREADABLE = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)  # set aside; "locked" or "read-only" are not
 _warned: set[str] = set()
 
 
@@ -54,28 +56,40 @@ def _warn(path: Path, why: str) -> None:
         print(f"warning: {path}: {why}; starting without it", file=sys.stderr)
 
 
+class NotAModel(sqlite3.DatabaseError):
+    """A file that is no model this version reads: another schema, or SQL of its own."""
+
+
 def _connect(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path, timeout=30, isolation_level=None)  # transactions are explicit
-    db.execute("PRAGMA journal_mode = WAL")  # readers never wait for a writer
-    db.execute("PRAGMA synchronous = NORMAL")  # a kill loses no commit; only a power cut may lose the last
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    extras = db.execute("SELECT count(*) FROM sqlite_master WHERE type IN ('trigger', 'view')").fetchone()[0]
-    if version not in (0, SCHEMA) or extras:  # a model restored from elsewhere runs no SQL of its own
+    db = sqlite3.connect(path, timeout=TIMEOUT_SECONDS, isolation_level=None)  # transactions are explicit
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0:  # a new file: made here, once
+            db.execute("PRAGMA journal_mode = WAL")  # a reader never waits for a writer
+            db.executescript(_SCHEMA)
+            version = SCHEMA
+        extras = db.execute("SELECT count(*) FROM sqlite_master WHERE type IN ('trigger', 'view')").fetchone()[0]
+        if version != SCHEMA or extras:  # a model restored from elsewhere runs no SQL of its own
+            raise NotAModel(f"schema {version}, not {SCHEMA}" if not extras else "it holds triggers or views")
+        db.execute("PRAGMA synchronous = NORMAL")  # a kill loses no commit; only a power cut may lose the last
+        return db
+    except BaseException:
         db.close()
-        raise sqlite3.DatabaseError(f"schema {version}, not {SCHEMA}" if not extras else "triggers or views")
-    db.executescript(_SCHEMA)
-    return db
+        raise
 
 
 def connect(path: Path = MODEL) -> sqlite3.Connection:
-    """The model, made if missing. One that cannot be read (not a database, another
-    schema, a truncated copy) is moved aside to `<name>.unreadable` with one warning
-    line: a cache is only worth the time it saves."""
+    """The model, made if missing. One that cannot be read (not a database, a truncated
+    copy, another schema) is moved aside to `<name>.unreadable` with one warning line:
+    a cache is only worth the time it saves. One that is busy or cannot be written
+    raises, as any file would (sqlite3.OperationalError)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         return _connect(path)
     except sqlite3.DatabaseError as error:
+        if not isinstance(error, NotAModel) and getattr(error, "sqlite_errorcode", None) not in UNREADABLE:
+            raise
         _warn(path, f"not a build model this version can read ({error})")
         for suffix in ("", "-wal", "-shm"):
             aside = Path(f"{path}{suffix}")
@@ -84,17 +98,27 @@ def connect(path: Path = MODEL) -> sqlite3.Connection:
         return _connect(path)
 
 
+def _key(name: str) -> str:
+    """A name as the model stores it: any file name, one that is not UTF-8 included,
+    as text SQLite takes (its bytes, one character each); _name undoes it."""
+    return name.encode("utf-8", "surrogateescape").decode("latin-1")
+
+
+def _name(key: str) -> str:
+    return key.encode("latin-1").decode("utf-8", "surrogateescape")
+
+
 def read(path: Path, kind: str, scope: str = "") -> dict[str, object]:
     """One step's rows, name -> value (JSON), or {} when there are none."""
     if not Path(path).exists():
         return {}
     db = connect(path)
     try:
-        rows = db.execute("SELECT name, value FROM records WHERE kind = ? AND scope = ?", (kind, scope))
+        rows = db.execute("SELECT name, value FROM records WHERE kind = ? AND scope = ?", (kind, _key(scope)))
         found = {}
         for name, value in rows:
             try:
-                found[name] = json.loads(value)
+                found[_name(name)] = json.loads(value)
             except ValueError:
                 continue
         return found
@@ -123,14 +147,15 @@ def write(path: Path, *changes: tuple[str, str, dict, dict | None]) -> None:
     try:
         db.execute("BEGIN IMMEDIATE")
         for kind, scope, rows, previous in changes:
+            scope = _key(scope)
             if previous is None:
                 db.execute("DELETE FROM records WHERE kind = ? AND scope = ?", (kind, scope))
                 previous = {}
             else:
                 db.executemany("DELETE FROM records WHERE kind = ? AND scope = ? AND name = ?",
-                               [(kind, scope, name) for name in previous if name not in rows])
+                               [(kind, scope, _key(name)) for name in previous if name not in rows])
             db.executemany("INSERT OR REPLACE INTO records (kind, scope, name, value) VALUES (?, ?, ?, ?)",
-                           [(kind, scope, name, _encoded(value)) for name, value in rows.items()
+                           [(kind, scope, _key(name), _encoded(value)) for name, value in rows.items()
                             if name not in previous or previous[name] != value])
         db.execute("COMMIT")
     finally:
@@ -146,7 +171,7 @@ def forget(path: Path, kind: str, scope: str | None = None) -> None:
         if scope is None:
             db.execute("DELETE FROM records WHERE kind = ?", (kind,))
         else:
-            db.execute("DELETE FROM records WHERE kind = ? AND scope = ?", (kind, scope))
+            db.execute("DELETE FROM records WHERE kind = ? AND scope = ?", (kind, _key(scope)))
     finally:
         db.close()
 
@@ -156,7 +181,8 @@ def scopes(path: Path, kind: str) -> list[str]:
         return []
     db = connect(path)
     try:
-        return [scope for (scope,) in db.execute("SELECT DISTINCT scope FROM records WHERE kind = ?", (kind,))]
+        return [_name(scope) for (scope,) in db.execute("SELECT DISTINCT scope FROM records WHERE kind = ?",
+                                                        (kind,))]
     finally:
         db.close()
 
@@ -164,26 +190,34 @@ def scopes(path: Path, kind: str) -> list[str]:
 # ---- content hashes ----------------------------------------------------------
 
 def sha256_of(path: str | os.PathLike) -> str:
+    return hash_and_stat(path)[0]
+
+
+def hash_and_stat(path: str | os.PathLike) -> tuple[str, os.stat_result]:
+    """The file's hash and its stat once read: a stat that differs from the one taken
+    before means the bytes hashed may be neither version."""
     with open(path, "rb") as stream:
-        return hashlib.file_digest(stream, "sha256").hexdigest()
+        return hashlib.file_digest(stream, "sha256").hexdigest(), os.fstat(stream.fileno())
 
 
-def _stat_key(stat: os.stat_result) -> tuple[int, int, int]:
-    return stat.st_size, stat.st_mtime_ns, stat.st_ino
+def _stat_key(stat: os.stat_result) -> tuple[int, int, int, int]:
+    """What changes when a file's bytes may have: `cp -p` and `touch -r` keep the
+    size and time, never the change time."""
+    return stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns
 
 
-def known_hashes(path: Path, *prefixes: str, names: Iterable[str] = ()) -> dict[str, tuple[int, int, int, str]]:
-    """path -> (size, mtime_ns, inode, sha256) of the files under each prefix, and of
-    the files named, that the model has hashed."""
+def known_hashes(path: Path, *prefixes: str, names: Iterable[str] = ()) -> dict[str, tuple]:
+    """path -> (size, mtime_ns, inode, ctime_ns, sha256) of the files under each prefix,
+    and of the files named, that the model has hashed."""
     if not Path(path).exists():
         return {}
     db = connect(path)
-    query = "SELECT path, size, mtime_ns, inode, sha256 FROM file_hashes"
+    query = "SELECT path, size, mtime_ns, inode, ctime_ns, sha256 FROM file_hashes"
     try:
-        rows = [row for prefix in prefixes
+        rows = [row for prefix in map(_key, prefixes)
                 for row in db.execute(f"{query} WHERE path >= ? AND path < ?", (prefix, prefix + "\U0010ffff"))]
-        rows += [row for name in names for row in db.execute(f"{query} WHERE path = ?", (name,))]
-        return {name: (size, mtime, inode, sha) for name, size, mtime, inode, sha in rows}
+        rows += [row for name in names for row in db.execute(f"{query} WHERE path = ?", (_key(name),))]
+        return {_name(row[0]): row[1:] for row in rows}
     except sqlite3.DatabaseError as error:
         _warn(Path(path), f"unreadable ({error})")
         return {}
@@ -192,9 +226,9 @@ def known_hashes(path: Path, *prefixes: str, names: Iterable[str] = ()) -> dict[
 
 
 def hash_if_known(known: dict[str, tuple], name: str, stat: os.stat_result) -> str | None:
-    """The file's hash when the model hashed it as it is (same size, time and inode)."""
+    """The file's hash when the model hashed it as it is (same size, times and inode)."""
     entry = known.get(name)
-    return entry[3] if entry is not None and entry[:3] == _stat_key(stat) else None
+    return entry[4] if entry is not None and entry[:4] == _stat_key(stat) else None
 
 
 def content_hashes(path: Path, files: Iterable[tuple[str, os.stat_result]], root: str | os.PathLike = ".",
@@ -211,10 +245,13 @@ def content_hashes(path: Path, files: Iterable[tuple[str, os.stat_result]], root
         sha = hash_if_known(known, name, stat)
         if sha is None:
             try:
-                sha = sha256_of(os.path.join(root, name))
+                sha, now = hash_and_stat(os.path.join(root, name))
             except OSError:
                 continue
-            fresh.append((name, *_stat_key(stat), sha))
+            if _stat_key(now) != _stat_key(stat):  # changed since the caller looked: vouch for neither
+                sha = f"changed while read: {now.st_mtime_ns}"
+            else:
+                fresh.append((name, *_stat_key(stat), sha))
         hashes[name] = sha
     gone = [(name,) for name in known if walked and name.startswith(walked) and name not in hashes]
     if fresh or gone:
@@ -223,12 +260,14 @@ def content_hashes(path: Path, files: Iterable[tuple[str, os.stat_result]], root
 
 
 def remember_hashes(path: Path, fresh: list[tuple], gone: list[tuple] = ()) -> None:
-    """Record (name, size, mtime_ns, inode, sha256) rows and drop (name,) rows, in one transaction."""
+    """Record (name, size, mtime_ns, inode, ctime_ns, sha256) rows and drop (name,) rows,
+    in one transaction."""
     db = connect(path)
     try:
         db.execute("BEGIN IMMEDIATE")
-        db.executemany("DELETE FROM file_hashes WHERE path = ?", gone)
-        db.executemany("INSERT OR REPLACE INTO file_hashes VALUES (?, ?, ?, ?, ?)", fresh)
+        db.executemany("DELETE FROM file_hashes WHERE path = ?", [(_key(name),) for name, *_ in gone])
+        db.executemany("INSERT OR REPLACE INTO file_hashes VALUES (?, ?, ?, ?, ?, ?)",
+                       [(_key(name), *rest) for name, *rest in fresh])
         db.execute("COMMIT")
     finally:
         db.close()

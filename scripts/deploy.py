@@ -175,7 +175,7 @@ class Record:
     scope: str  # the store and prefix
     hashes: dict[str, list] = field(default_factory=dict)  # name -> [size, mtime_ns, inode, sha256]
     manifest_etag: str | None = None  # the store's manifest as this checkout last wrote it
-    stored: dict[str, list] = field(default_factory=dict)  # the hashes as the model holds them
+    stored: dict[str, list] | None = None  # the hashes as the model holds them (None: not known, all replaced)
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,7 @@ def build_published(site: Path, siteurl: str) -> None:
                     "-e", f"CACHE_PATH={json.dumps(str(cache))}"],
                    check=True, cwd=ROOT, env=env)
     subprocess.run([sys.executable, str(ROOT / "scripts" / "search_index.py"), str(site),
-                    "--model", str(cache / "build.db")], check=True, cwd=ROOT)
+                    "--model", str(cache.parent / "build.db")], check=True, cwd=ROOT)
 
 
 def audit(url: str) -> dict[str, int]:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import buildmodel
 import pytest
+from conftest import DUMPS
 from project import MAKE_ENV, make, make_command, next_day, ok, project_copy
 from sitecompare import differing_files
 from test_serve import free_port
@@ -198,20 +199,25 @@ def test_the_devserver_serves_rebuilds_a_changed_post_and_stops_on_ctrl_c_withou
     assert "Traceback" not in stderr
 
 
-def test_a_dump_saved_while_the_converter_runs_is_converted_by_the_next_build(tmp_path, monkeypatch):
-    """The stamp of the dumps is taken before the converter reads them: one saved
-    meanwhile is not vouched for, and the next `make html` converts it."""
+@pytest.mark.parametrize("change", ["a new dump", "a dump edited"])
+def test_a_dump_saved_while_the_converter_runs_is_converted_by_the_next_build(tmp_path, monkeypatch, change):
+    """The stamp of the dumps is taken before the converter reads them, and saved only
+    if no input changed while the steps ran: a dump saved meanwhile is not vouched
+    for, by its times or by its content, and the next `make html` converts it."""
     import build_site
 
     project = project_copy(tmp_path)
     ok(make(project, "html"))
-    late = project / "content/raw/late.txt"
+    (seed,) = (project / "content/raw").glob("*.txt")
     real_run = build_site.run
 
     def run_and_save_a_dump(*command, **kwargs):
         done = real_run(*command, **kwargs)
         if "scripts/convert_articles.py" in command:  # the converter has listed its inputs and finished
-            late.write_bytes((Path(__file__).parent / "fixtures/dumps/no_photo.txt").read_bytes())
+            if change == "a new dump":
+                (project / "content/raw/late.txt").write_bytes((DUMPS / "no_photo.txt").read_bytes())
+            else:
+                seed.write_text(seed.read_text(encoding="utf-8").replace(" the ", " THE EDITED ", 1), encoding="utf-8")
         return done
 
     monkeypatch.chdir(project)
@@ -220,11 +226,16 @@ def test_a_dump_saved_while_the_converter_runs_is_converted_by_the_next_build(tm
     monkeypatch.setattr(build_site, "run", run_and_save_a_dump)
     next_day(project)  # something to build
     assert build_site.build_if_changed(project, "pelican.conf.py", "output") == 0
-    assert buildmodel.read(project / buildmodel.MODEL, "stamp", "output")  # a clean build: its stamp is saved
+    assert not buildmodel.read(project / buildmodel.MODEL, "stamp", "output")  # no stamp vouches for that build
     monkeypatch.setattr(build_site, "run", real_run)
     again = ok(make(project, "html"))
     assert "up to date" not in again.stdout
-    assert list((project / "content/articles").glob("*kenya-and-ethiopia*.md"))
+    posts = "".join(post.read_text(encoding="utf-8") for post in (project / "content/articles").glob("*.md"))
+    if change == "a new dump":
+        assert list((project / "content/articles").glob("*kenya-and-ethiopia*.md"))
+    else:
+        assert "THE EDITED" in posts
+    assert "up to date" in ok(make(project, "html")).stdout  # and now it is
 
 
 LOCK_PROBE = """

@@ -108,8 +108,8 @@ def test_a_file_is_hashed_again_only_when_touched_and_forgotten_when_gone(tmp_pa
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(name, encoding="utf-8")
     read: list[str] = []
-    hash_of = buildmodel.sha256_of
-    monkeypatch.setattr(buildmodel, "sha256_of", lambda path: read.append(Path(path).name) or hash_of(path))
+    hash_of = buildmodel.hash_and_stat
+    monkeypatch.setattr(buildmodel, "hash_and_stat", lambda path: read.append(Path(path).name) or hash_of(path))
 
     def hashes():
         files = [(str(path.relative_to(root)), path.stat()) for path in sorted(root.rglob("*")) if path.is_file()]
@@ -126,3 +126,33 @@ def test_a_file_is_hashed_again_only_when_touched_and_forgotten_when_gone(tmp_pa
     assert "content/a.md" not in hashes()
     assert set(buildmodel.known_hashes(model, "content/", "theme/", names=["pelican.conf.py"])) == {
         "content/articles/b.md", "theme/c.css", "pelican.conf.py"}
+
+
+def test_a_busy_model_is_waited_for_and_never_set_aside(tmp_path, monkeypatch):
+    """Only a file that is no model is moved aside: one another process is writing is not."""
+    model = tmp_path / "build.db"
+    buildmodel.replace(model, "stamp", "output", {"inputs": "before"})
+    monkeypatch.setattr(buildmodel, "TIMEOUT_SECONDS", 0.1)
+    holder = sqlite3.connect(model, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        buildmodel.replace(model, "stamp", "output", {"inputs": "after"})
+    holder.execute("ROLLBACK")
+    holder.close()
+    assert not list(tmp_path.glob("*.unreadable*"))
+    assert buildmodel.read(model, "stamp", "output") == {"inputs": "before"}
+
+
+def test_a_file_name_that_is_not_utf8_is_hashed_and_known(tmp_path):
+    """Any name a file system allows (here Latin-1 bytes) goes in and comes back as it was."""
+    root = tmp_path / "project"
+    raw = os.fsencode(root / "content/raw") + b"/caf\xe9.txt"
+    os.makedirs(os.path.dirname(raw))
+    with open(raw, "wb") as stream:
+        stream.write(b"a dump")
+    name = os.fsdecode(raw)[len(str(root)) + 1:]
+    hashes = buildmodel.content_hashes(tmp_path / "build.db", [(name, os.stat(raw))], root, walked=("content/",))
+    assert list(hashes) == [name]
+    assert list(buildmodel.known_hashes(tmp_path / "build.db", "content/")) == [name]
+    buildmodel.replace(tmp_path / "build.db", "converted", "", {name: {"size": 6}})
+    assert buildmodel.read(tmp_path / "build.db", "converted") == {name: {"size": 6}}
