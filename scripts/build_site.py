@@ -64,6 +64,7 @@ SKIPPED_NAMES = {"__pycache__", ".pytest_cache"}
 def walk(root: Path, folder: str) -> Iterator[tuple[str, os.stat_result]]:
     """(path relative to root, stat) of every file under `folder`, in a stable order."""
     pending = [root / folder]
+    base = len(str(root / folder))  # an entry's path is the folder's, then its own: no relpath per file
     while pending:
         entries = []
         try:
@@ -77,7 +78,7 @@ def walk(root: Path, folder: str) -> Iterator[tuple[str, os.stat_result]]:
             if entry.is_dir(follow_symlinks=False):
                 pending.append(Path(entry.path))
             else:
-                yield os.path.relpath(entry.path, root), entry.stat()
+                yield folder + entry.path[base:], entry.stat()
 
 
 def files_read(root: Path, folders=INPUT_FOLDERS) -> dict[str, list]:

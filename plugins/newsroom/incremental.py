@@ -49,7 +49,7 @@ from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from .listings import later_pattern, listing_pages
-from .model import buildmodel
+from .model import SourceHashes, buildmodel
 from .progress import Stage
 
 log = logging.getLogger(__name__)
@@ -194,7 +194,7 @@ class IncrementalWriter(Writer):
         self.model = model_of(self.settings)
         self.scope = os.path.relpath(cache, self.model.parent)  # html, publish: one ledger per configuration
         self.previous, self._stored = read_ledger(self.model, self.scope, self._output_from_cache())
-        self.known_sources = buildmodel.known_hashes(self.model, "content/")  # build_site.py hashed them
+        self.source_hash = SourceHashes(self.model)
         self.journal_path = cache / JOURNAL
         self.suspect = read_journal(self.journal_path)
         self.journal = None
@@ -229,10 +229,7 @@ class IncrementalWriter(Writer):
         """The story's source by its content hash: the model's when it saw the file
         as it is (build_site.py hashes every post), else read and hashed here."""
         try:
-            stat = os.stat(content.source_path)
-            name = os.path.relpath(content.source_path, self.model.parent.parent)
-            known = buildmodel.hash_if_known(self.known_sources, name, stat)
-            return known or hashlib.sha256(Path(content.source_path).read_bytes()).hexdigest()
+            return self.source_hash(content.source_path)
         except (OSError, TypeError, ValueError):
             return hashlib.sha256(repr(content.metadata).encode("utf-8")).hexdigest()
 

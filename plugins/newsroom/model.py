@@ -6,7 +6,9 @@ not scripts/, and the module needs nothing but the standard library.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import os
 import sys
 from pathlib import Path
 
@@ -24,3 +26,25 @@ def _load():
 
 
 buildmodel = _load()
+
+
+class SourceHashes:
+    """The content hash of each source file, as the build model knows it
+    (build_site.py hashes every post before Pelican starts): a file whose size,
+    times or inode differ from what the model saw is read and hashed here.
+    Sources are named in the model relative to the project (the model's
+    folder's parent); Pelican names them by absolute path."""
+
+    def __init__(self, model: Path):
+        self.known = buildmodel.known_hashes(model, "content/")
+        self.root = os.path.join(os.path.abspath(model.parent.parent), "")
+
+    def __call__(self, path: str) -> str:
+        stat = os.stat(path)
+        absolute = os.path.abspath(path)
+        name = absolute[len(self.root):] if absolute.startswith(self.root) else absolute
+        known = buildmodel.hash_if_known(self.known, name, stat)
+        if known:
+            return known
+        with open(path, "rb") as stream:
+            return hashlib.file_digest(stream, "sha256").hexdigest()

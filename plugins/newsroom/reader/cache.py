@@ -37,7 +37,7 @@ from pelican.cache import FileDataCacher, FileStampDataCacher
 
 from ..files import write_atomically
 from ..incremental import _digest, _hash_tree, model_of, settings_digest
-from ..model import buildmodel
+from ..model import SourceHashes
 from ..patching import register_patch
 
 log = logging.getLogger(__name__)
@@ -127,16 +127,7 @@ def _save_atomically(original):
 def _stamped_by_content(original):
     def __init__(self, settings, cache_name, caching_policy, load_policy):
         original(self, settings, cache_name, caching_policy, load_policy)
-        model = model_of(settings)
-        known = buildmodel.known_hashes(model, "content/")
-        root = model.parent.parent
-
-        def content_hash(filename):
-            stat = os.stat(filename)
-            return (buildmodel.hash_if_known(known, os.path.relpath(filename, root), stat)
-                    or buildmodel.sha256_of(filename))
-
-        self._filestamp_func = content_hash
+        self._filestamp_func = SourceHashes(model_of(settings))
 
     return __init__
 
