@@ -4,11 +4,14 @@
 
 A build is four steps in four processes (converter, Pelican, Pagefind's
 indexer, the deploy), and each must know what the last run did to skip what
-is done. They keep it here, in one store, each step in one transaction:
+is done. They keep it here, in one store, each step's rows written in one
+transaction (the search index's after each bundle, so a kill keeps the
+bundles done):
 
-- `file_hashes`: every file a step read or wrote, by its content's SHA-256.
-  A file's size, modification time and inode only spare hashing it again;
-  a fresh checkout (new times, same bytes) hashes once and matches.
+- `file_hashes`: every input of a build (build_site.py) and every story
+  page searched (search_index.py), by its content's SHA-256. A file's size,
+  times and inode only spare hashing it again; a fresh checkout (new times,
+  same bytes) hashes once and matches.
 - `records`: each step's own rows, by kind and scope (the converter's
   inputs and posts, the pages each build configuration rendered, the search
   bundles of each output folder, what each deploy target was sent, the
