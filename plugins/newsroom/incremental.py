@@ -194,7 +194,7 @@ class IncrementalWriter(Writer):
         self.model = model_of(self.settings)
         self.scope = os.path.relpath(cache, self.model.parent)  # html, publish: one ledger per configuration
         self.previous, self._stored = read_ledger(self.model, self.scope, self._output_from_cache())
-        self.source_hash = SourceHashes(self.model)
+        self.source_hash = SourceHashes.of(self.model)
         self.journal_path = cache / JOURNAL
         self.suspect = read_journal(self.journal_path)
         self.journal = None

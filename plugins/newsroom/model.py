@@ -33,7 +33,18 @@ class SourceHashes:
     (build_site.py hashes every post before Pelican starts): a file whose size,
     times or inode differ from what the model saw is read and hashed here.
     Sources are named in the model relative to the project (the model's
-    folder's parent); Pelican names them by absolute path."""
+    folder's parent); Pelican names them by absolute path.
+
+    One per model and build (`of`): the readers' caches and the writer share
+    it, and at 100,000 stories each copy holds 100,000 entries."""
+
+    _built: dict = {}
+
+    @classmethod
+    def of(cls, model: Path) -> SourceHashes:
+        if model not in cls._built:
+            cls._built[model] = cls(model)
+        return cls._built[model]
 
     def __init__(self, model: Path):
         self.known = buildmodel.known_hashes(model, "content/")
@@ -48,3 +59,8 @@ class SourceHashes:
             return known
         with open(path, "rb") as stream:
             return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def forget_source_hashes(*_) -> None:
+    """At the start of each build (an editor's devserver, the tests): the model has moved on."""
+    SourceHashes._built.clear()

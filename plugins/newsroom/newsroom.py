@@ -40,6 +40,7 @@ from .editions import date_stories, link_editions
 from .incremental import claim_static_files, provide_writer, save_ledger
 from .left_out import end_build, leave_out_clashes, start_build
 from .links import resolve_moved_sources
+from .model import forget_source_hashes
 from .names import one_name_each
 from .ordering import order_stories
 from .patching import switch_patches
@@ -76,6 +77,7 @@ def register():
     signals.all_generators_finalized.connect(refresh_assets)
     signals.all_generators_finalized.connect(resolve_moved_sources)
     signals.initialized.connect(start_build)
+    signals.initialized.connect(forget_source_hashes)
     signals.readers_init.connect(use_site_reader)
     # Translations at their own address first, then one address per story; names last.
     signals.article_generator_pretaxonomy.connect(place_translations)

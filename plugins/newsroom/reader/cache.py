@@ -127,7 +127,7 @@ def _save_atomically(original):
 def _stamped_by_content(original):
     def __init__(self, settings, cache_name, caching_policy, load_policy):
         original(self, settings, cache_name, caching_policy, load_policy)
-        self._filestamp_func = SourceHashes(model_of(settings))
+        self._filestamp_func = SourceHashes.of(model_of(settings))
 
     return __init__
 
