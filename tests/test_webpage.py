@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import FIXTURES, body_of, header_of, read_posts
-from ingest.webpage import outlet_of, page_address, page_language
+from ingest.webpage import headline_of, is_person, outlet_of, page_address, page_language, without_tracking
 
 PAGES = FIXTURES / "pages"
 
@@ -118,3 +118,54 @@ def test_the_same_wire_story_from_another_outlet_is_one_post_naming_both(convert
 def test_a_different_story_on_the_same_day_is_not_a_duplicate(convert, tmp_path):
     convert(PAGES / "harbour_strike.html", FIXTURES / "pastes" / "ferry_fares.txt", "--output", tmp_path)
     assert len(read_posts(tmp_path)) == 2
+
+
+# ---- what the page says of itself, made clean ----------------------------------------------------
+
+def test_a_page_in_german_gets_its_headline_address_and_no_junk_byline_or_tags(convert, tmp_path):
+    """Its og:title is the address's slug and its <h1> the headline; its canonical address
+    carries tracking parameters; its byline is the outlet, a city and a country; its
+    capitalised nouns ("Der Sitz", "Elf Modelle") are no one's names."""
+    code, _, stderr = convert(PAGES / "stadtrat_de.html", "--output", tmp_path)
+    assert (code, stderr) == (0, "")
+    (post,) = read_posts(tmp_path).values()
+    header = header_of(post)
+    assert header["Title"] == "Stadtrat beschließt Haushalt für das kommende Jahr"
+    assert header["Source-URL"] == "https://www.nordkurier.example/politik/stadtrat-haushalt?id=42"
+    assert "Authors" not in header
+    assert header["Lang"] == "de"
+    assert not {"People", "Organizations"} & set(header), header  # only what the curated data vouches for
+
+
+@pytest.mark.parametrize(("title", "outlet", "host", "heading", "headline"), [
+    ("Harbour strike ends after nine days | The Coastal Herald", "The Coastal Herald", "coastalherald.example", "",
+     "Harbour strike ends after nine days"),
+    ("Harbour strike ends after nine days - Coastal Herald", "", "www.coastalherald.example", "",
+     "Harbour strike ends after nine days"),
+    ("Port reopens — a quiet win for the union", "The Coastal Herald", "coastalherald.example", "",
+     "Port reopens — a quiet win for the union"),  # the part after the dash is the headline's own
+    ("harbour-strike-ends-after-nine-days", "", "coastalherald.example", "Harbour strike ends after nine days",
+     "Harbour strike ends after nine days"),
+    ("Strike | Live", "The Coastal Herald", "coastalherald.example", "", "Strike | Live"),
+])
+def test_headline_of(title, outlet, host, heading, headline):
+    assert headline_of(title, outlet, host, heading) == headline
+
+
+@pytest.mark.parametrize(("name", "person"), [
+    ("Maria Lindqvist", True), ("Tom Okafor", True), ("山田太郎", True), ("Иван Петров", True),
+    ("SPIEGEL ONLINE", False), ("Hamburg", False), ("Germany", False), ("The Coastal Herald", False),
+    ("Staff and agencies in London on a very long byline", False),
+])
+def test_is_person(name, person):
+    assert is_person(name, "The Coastal Herald") is person
+
+
+@pytest.mark.parametrize(("url", "clean"), [
+    ("https://news.example/a?utm_source=rss&utm_medium=feed", "https://news.example/a"),
+    ("https://news.example/a?id=7&ref=home&cmpid=x", "https://news.example/a?id=7"),
+    ("https://news.example/a?id=7&page=2", "https://news.example/a?id=7&page=2"),
+    ("https://news.example/a", "https://news.example/a"),
+])
+def test_without_tracking(url, clean):
+    assert without_tracking(url) == clean

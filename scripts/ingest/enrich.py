@@ -131,7 +131,8 @@ def enrich_article(article: Article, forced_date: date | None = None) -> Post:
             "(none in the caption or body); give one with --date YYYY-MM-DD"
         )
     lead = paragraphs[0]
-    mentions = find_mentions(article.headline, lead, [article.caption, *paragraphs])
+    english = not article.lang or article.lang.casefold().split("-")[0] == "en"  # a paste or dump has none
+    mentions = find_mentions(article.headline, lead, [article.caption, *paragraphs], by_shape=english)
     tags = tuple((entity.name, entity.kind) for entity in salient_entities(mentions))
     return Post(
         title=article.headline,

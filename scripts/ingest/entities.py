@@ -182,8 +182,12 @@ def _name_from_run(run: _Run) -> tuple[str, list[str]] | None:
     return None
 
 
-def find_mentions(headline: str, lead: str, texts: list[str]) -> Mentions:
-    """Count every entity in `texts` (body and caption); note headline and lead ones."""
+def find_mentions(headline: str, lead: str, texts: list[str], by_shape: bool = True) -> Mentions:
+    """Count every entity in `texts` (body and caption); note headline and lead ones.
+
+    Without `by_shape` (a story in a language other than English, where every
+    noun may be capitalised: "Der Sitz", "Elf Modelle"), only the entities the
+    curated data names are found: no tag rather than a wrong one."""
     known = data.known_entities()
     counts: Counter = Counter()
     discovered: list[tuple[str, list[str]]] = []
@@ -191,7 +195,7 @@ def find_mentions(headline: str, lead: str, texts: list[str]) -> Mentions:
     # texts with one changes nothing but the number of regex calls.
     found, masked = _known_mentions("\n".join(texts))
     counts.update(found)
-    for run in _capitalised_runs(masked):
+    for run in _capitalised_runs(masked) if by_shape else ():
         named = _name_from_run(run)
         if named:
             discovered.append(named)
@@ -223,7 +227,7 @@ def find_mentions(headline: str, lead: str, texts: list[str]) -> Mentions:
     def entities_in(text: str) -> frozenset[Entity]:
         found, masked = _known_mentions(text)
         result = set(found)
-        for run in _capitalised_runs(masked):
+        for run in _capitalised_runs(masked) if by_shape else ():
             for word in run.words:
                 owners = surname_owners.get(word, set())
                 # A headline is in title case: only a well-attested name's

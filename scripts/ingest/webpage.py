@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlparse
+from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlparse, urlsplit, urlunsplit
 
+from . import data
 from .clean import Article, Block, is_subhead, split_caption_credit
 from .dump import DumpError
 from .paste import line_words
@@ -35,6 +36,13 @@ _ARTICLE_START = re.compile(rb"<article[\s>]", re.IGNORECASE)
 _MARKUP = re.compile(r"<[^>]+>")
 _CREDIT_LABEL = re.compile(r"^(photo|photograph|picture|image)s?\s*:\s*", re.IGNORECASE)
 _HTML_LANG = re.compile(rb"<html[^>]*?\slang=[\"']?([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)", re.IGNORECASE)
+_H1 = re.compile(rb"<h1[^>]*>(.*?)</h1>", re.IGNORECASE | re.DOTALL)
+# Query parameters that say who sent the reader, not what the page is.
+_TRACKING = re.compile(r"utm_\w+|srcref|ref|cmpid|cmp|icid|ito|smid|mc_cid|mc_eid|fbclid|gclid|ns_\w+|"
+                       r"ocid|xtor|at_medium|at_campaign|sr_share|share", re.IGNORECASE)
+# "Headline | Site", "Headline - Site": the site's name after the last separator.
+_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " • ")
+_SLUG_TITLE = re.compile(r"[\w]+(?:[-_][\w]+){2,}")
 
 
 def _published(text: str | None) -> date | None:
@@ -68,6 +76,61 @@ def page_address(raw: bytes) -> str:
         if found.get(kind, "").startswith(("http://", "https://")):
             return found[kind].strip()
     return ""
+
+
+def without_tracking(url: str) -> str:
+    """The address without the parameters that only say who sent the reader (`utm_*`,
+    `ref`, `cmpid`...): the same story, one address."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(name, value) for name, value in query if not _TRACKING.fullmatch(name)]
+    return url if len(kept) == len(query) else urlunsplit(parts._replace(query=urlencode(kept)))
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "", text.casefold().removeprefix("the "))
+
+
+def _names_the_site(tail: str, outlet: str, host: str) -> bool:
+    tail, site, domain = _plain(tail), _plain(outlet), _plain(host.removeprefix("www.").split(".")[0])
+    return bool(tail) and len(tail) >= 3 and (tail in (site, domain) or (site and site in tail)
+                                              or (domain and domain in tail))
+
+
+def page_heading(raw: bytes) -> str:
+    """The text of the page's first `<h1>`."""
+    import html
+
+    match = _H1.search(raw)
+    return " ".join(html.unescape(_MARKUP.sub(" ", match.group(1).decode("utf-8", "replace"))).split()) \
+        if match else ""
+
+
+def headline_of(title: str, outlet: str, host: str, heading: str) -> str:
+    """The story's headline from the page's title: without the site's name after a
+    separator ("Harbour strike ends | The Coastal Herald"), and the page's `<h1>`
+    when the title is an address's slug ("harbour-strike-ends-after-nine-days")."""
+    if _SLUG_TITLE.fullmatch(title) and len(heading.split()) >= 3:
+        return heading
+    for separator in _TITLE_SEPARATORS:
+        head, found, tail = title.rpartition(separator)
+        if found and len(head.split()) >= 3 and _names_the_site(tail, outlet, host):
+            return head.strip()
+    return title
+
+
+def is_person(name: str, outlet: str) -> bool:
+    """Whether a byline's part names a person, not the outlet ("SPIEGEL ONLINE"), a
+    place ("Hamburg", "Germany") or a desk: two to five words, not all in capitals;
+    one word only in a script without capitals (山田太郎)."""
+    words = name.split()
+    known = data.known_entities().get(name)
+    if not words or len(words) > 5 or _plain(name) == _plain(outlet) or (known and known.kind != "People"):
+        return False
+    if len(words) == 1:
+        return not any(character.isupper() or character.islower() for character in name)
+    letters = [character for character in name if character.isalpha()]
+    return not all(character.isupper() for character in letters)
 
 
 def lead_caption(raw: bytes) -> tuple[str, str]:
@@ -112,19 +175,23 @@ def extract_page(raw: bytes, source: str, url: str = "") -> Article:
                                            include_comments=False, include_tables=True)
     if document is None or not (document.text or "").strip():
         raise DumpError(source, "no article found in this page")
-    title = " ".join((document.title or "").split())
+    outlet = outlet_of(document.sitename, document.url, document.hostname)
+    address = document.url or page_address(raw) or url
+    title = headline_of(" ".join((document.title or "").split()), outlet,
+                        urlparse(address).hostname or document.hostname or "", page_heading(raw))
     if not title:
         raise DumpError(source, "the page has no title")
     headings = {" ".join("".join(head.itertext()).split()) for head in document.body.iter("head")}
     blocks = body_blocks(document.text, headings, title)
     if sum(line_words(block.text) for block in blocks) < MIN_ARTICLE_WORDS:
         raise DumpError(source, "no article found in this page")
-    authors = tuple(name.strip() for name in (document.author or "").split(";") if name.strip())
+    authors = tuple(name for part in (document.author or "").split(";")
+                    if is_person(name := " ".join(part.split()), outlet))
     caption, credit = lead_caption(raw)
     return Article(
         source=source, line=1, headline=title, caption=caption, credit=credit, blocks=blocks, dropped=(),
-        published=_published(document.date), outlet=outlet_of(document.sitename, document.url, document.hostname),
-        original_url=document.url or page_address(raw) or url, authors=authors, lang=page_language(raw),
+        published=_published(document.date), outlet=outlet,
+        original_url=without_tracking(address), authors=authors, lang=page_language(raw),
         image=lead_image(document.image, url, source),
     )
 
