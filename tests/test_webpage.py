@@ -169,3 +169,22 @@ def test_is_person(name, person):
 ])
 def test_without_tracking(url, clean):
     assert without_tracking(url) == clean
+
+
+def test_a_page_dated_only_by_an_address_in_its_markup_asks_for_a_date(convert, tmp_path):
+    """Its one "date" is htmldate's guess from a namespace URI (www.w3.org/2000/01/...):
+    1 January 2000, made up. The story is rejected in one line naming --date, as an undated paste is."""
+    code, stdout, stderr = convert(PAGES / "undated_rdf.html", "--output", tmp_path)
+    assert code == 1 and "1 rejected" in stdout
+    assert stderr.count("\n") == 1 and "no date found" in stderr and "--date" in stderr
+    code, _, _ = convert(PAGES / "undated_rdf.html", "--output", tmp_path, "--date", "2025-05-04")
+    assert code == 0 and header_of(next(iter(read_posts(tmp_path).values())))["Date"] == "2025-05-04"
+
+
+def test_a_page_whose_own_markup_dates_it_on_the_first_keeps_that_date(convert, tmp_path):
+    page = tmp_path / "first.html"
+    page.write_text((PAGES / "harbour_strike.html").read_text(encoding="utf-8").replace("2025-06-12", "2025-06-01")
+                    .replace("2025/06/12", "2025/06/01").replace("12 June 2025", "1 June 2025"), encoding="utf-8")
+    code, _, stderr = convert(page, "--output", tmp_path / "posts")
+    assert (code, stderr) == (0, "")
+    assert header_of(next(iter(read_posts(tmp_path / "posts").values())))["Date"] == "2025-06-01"

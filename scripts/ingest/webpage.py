@@ -52,6 +52,20 @@ def _published(text: str | None) -> date | None:
         return None
 
 
+def trusted_date(found: date | None, raw: bytes) -> date | None:
+    """The page's date, unless it is a guess: htmldate's extensive search fills a
+    missing month and day with the 1st, and finds "dates" in any address in the
+    markup (`www.w3.org/2000/01/...`). A date on the 1st stands only when the
+    page's own markup (its metadata, `<time>`, JSON-LD) gives it too; else the
+    story asks for --date, as a paste without a date does."""
+    if found is None or found.day != 1:
+        return found
+    from htmldate import find_date
+
+    marked = find_date(raw, extensive_search=False, original_date=True)
+    return found if marked and _published(marked) == found else None
+
+
 def page_language(raw: bytes) -> str:
     """The `lang` of the page's `<html>` element, as `en` or `pt-BR`."""
     match = _HTML_LANG.search(raw[:20000])
@@ -190,7 +204,7 @@ def extract_page(raw: bytes, source: str, url: str = "") -> Article:
     caption, credit = lead_caption(raw)
     return Article(
         source=source, line=1, headline=title, caption=caption, credit=credit, blocks=blocks, dropped=(),
-        published=_published(document.date), outlet=outlet,
+        published=trusted_date(_published(document.date), raw), outlet=outlet,
         original_url=without_tracking(address), authors=authors, lang=page_language(raw),
         image=lead_image(document.image, url, source),
     )
