@@ -188,3 +188,21 @@ def test_a_page_whose_own_markup_dates_it_on_the_first_keeps_that_date(convert, 
     code, _, stderr = convert(page, "--output", tmp_path / "posts")
     assert (code, stderr) == (0, "")
     assert header_of(next(iter(read_posts(tmp_path / "posts").values())))["Date"] == "2025-06-01"
+
+
+def test_a_table_stays_a_table(convert, tmp_path):
+    """Not a paragraph a row with `|---|` among them: one Markdown table, its head first,
+    a `|` inside a cell escaped, rendered by the site's Markdown as a table."""
+    import markdown
+
+    code, _, stderr = convert(PAGES / "election_table.html", "--output", tmp_path)
+    assert (code, stderr) == (0, "")
+    (post,) = read_posts(tmp_path).values()
+    header = header_of(post)
+    assert header["Title"] == "Greens take the north as three districts count late into the night"
+    body = body_of(post)
+    assert "| District | Turnout | Winner |\n|---|---|---|\n| North | 61% | Greens |" in body
+    html = markdown.markdown(body, extensions=["markdown.extensions.extra"])
+    assert html.count("<tr>") == 4 and "<th>District</th>" in html
+    assert "<td>Labour | Co-op</td>" in html
+    assert "---" not in html

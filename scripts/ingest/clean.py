@@ -19,7 +19,7 @@ _CREDIT_MARKERS = re.compile(
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # "paragraph" or "subhead"
+    kind: str  # "paragraph", "subhead" or "table" (its rows a line each, its cells apart by tabs)
     text: str
     line: int
 

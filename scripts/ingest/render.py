@@ -61,6 +61,21 @@ def photo_fields(photo) -> list[tuple[str, str]]:
             ("Photo-Widths", " ".join(map(str, photo.widths))), ("Photo-Formats", " ".join(photo.formats))]
 
 
+def markdown_table(rows: list[list[str]]) -> str:
+    """A Markdown table (Python-Markdown's `tables`, in `extra`): the first row its
+    head, every cell escaped, short rows padded so each has the head's width."""
+    width = max(map(len, rows))
+    lines = ["| " + " | ".join(escape_markdown(cell) or " " for cell in [*row, *[""] * (width - len(row))]) + " |"
+             for row in rows]
+    return "\n".join([lines[0], "|" + "---|" * width, *lines[1:]])
+
+
+def markdown_block(block) -> str:
+    if block.kind == "table":
+        return markdown_table([row.split("\t") for row in block.text.split("\n")])
+    return ("## " if block.kind == "subhead" else "") + escape_markdown(block.text)
+
+
 def render_post(post: Post, slug: str, modified: date | None = None) -> str:
     """The post file's full text; its last header line is a hash of the rest.
 
@@ -89,10 +104,7 @@ def render_post(post: Post, slug: str, modified: date | None = None) -> str:
         ("Date-Given", "yes" if post.date_given else ""),
     ]
     header = "".join(f"{key}: {value}\n" for key, value in fields if value)
-    body = "\n\n".join(
-        ("## " if block.kind == "subhead" else "") + escape_markdown(block.text)
-        for block in post.blocks
-    )
+    body = "\n\n".join(markdown_block(block) for block in post.blocks)
     unhashed = f"{header}\n{body}\n"
     return f"{header}{HASH_KEY}: {content_hash(unhashed)}\n\n{body}\n"
 

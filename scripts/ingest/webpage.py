@@ -169,11 +169,30 @@ def outlet_of(sitename: str | None, url: str | None, hostname: str | None) -> st
     return host.removeprefix("www.")
 
 
+_TABLE_ROW = re.compile(r"\|.*\|")
+_TABLE_RULE = re.compile(r"\|(?:\s*:?-{3,}:?\s*\|)+")
+
+
+def table_cells(line: str) -> list[str]:
+    """A Markdown table row's cells ("| a | b \\| c |" -> ["a", "b | c"])."""
+    return [" ".join(cell.replace("\\|", "|").split()) for cell in re.split(r"(?<!\\)\|", line.strip()[1:-1])]
+
+
 def body_blocks(text: str, headings: set[str], title: str, first_line: int = 1) -> tuple[Block, ...]:
-    """trafilatura's text, one element a line, as paragraphs and subheads."""
-    blocks = []
-    for number, line in enumerate(text.splitlines(), start=first_line):
+    """trafilatura's text, one element a line, as paragraphs, subheads and tables
+    (trafilatura writes a table as Markdown rows: they stay one table, a row a
+    line, not a paragraph a row)."""
+    blocks: list[Block] = []
+    rows: list[str] = []
+    for number, line in enumerate([*text.splitlines(), ""], start=first_line):
         line = " ".join(line.split())
+        if _TABLE_ROW.fullmatch(line):
+            if not _TABLE_RULE.fullmatch(line.replace(" ", "")):
+                rows.append("\t".join(table_cells(line)))
+            continue
+        if rows:
+            blocks.append(Block("table", "\n".join(rows), number - len(rows)))
+            rows = []
         if not line or line == title or (len(line) < 80 and _BOILERPLATE.fullmatch(line)):
             continue
         kind = "subhead" if line in headings or is_subhead(line) else "paragraph"
