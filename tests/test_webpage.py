@@ -206,3 +206,28 @@ def test_a_table_stays_a_table(convert, tmp_path):
     assert html.count("<tr>") == 4 and "<th>District</th>" in html
     assert "<td>Labour | Co-op</td>" in html
     assert "---" not in html
+
+
+@pytest.mark.parametrize("figcaption", ["Slideshow ( 15 images )", "Gallery", "3 of 12", "Enlarge this image",
+                                        "12 photos"])
+def test_a_gallery_counter_or_a_control_is_no_caption(figcaption):
+    from ingest.webpage import lead_caption
+
+    page = f"<article><figure><img src=a.jpg><figcaption>{figcaption}</figcaption></figure></article>"
+    assert lead_caption(page.encode()) == ("", "")
+
+
+def test_a_real_caption_with_a_number_stays():
+    from ingest.webpage import lead_caption
+
+    page = b"<article><figure><figcaption>Firefighters at the 12 storey block on Monday. Photo: Ana Ruiz</figcaption>"
+    assert lead_caption(page + b"</figure></article>") == ("Firefighters at the 12 storey block on Monday.", "Ana Ruiz")
+
+
+def test_the_sites_letter_box_is_not_the_storys_first_paragraph():
+    from ingest.webpage import body_blocks
+
+    text = ("Submit your letter to the editor using this form. Letters may be edited for length and clarity.\n"
+            "The council voted on Monday to close the old library and move its books to the school.")
+    assert [block.text for block in body_blocks(text, set(), "")] == [
+        "The council voted on Monday to close the old library and move its books to the school."]

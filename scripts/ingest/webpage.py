@@ -26,6 +26,13 @@ _BOILERPLATE = re.compile(
     r"( article| story)?|comments?|click here\b.*|sign up\b.*newsletter.*|subscribe\b.*)[.:!]?",
     re.IGNORECASE,
 )
+# A call to write in, the site's box: never the story's first paragraph (its summary).
+_LETTER_BOX = re.compile(r"(submit|send( us)?|write) (your|a) letters?\b.*", re.IGNORECASE)
+# A gallery's counter or a control, where a figure's caption would be ("Slideshow ( 15 images )").
+_NOT_A_CAPTION = re.compile(
+    r"(slide ?show|gallery|photo gallery|photos?|images?|pictures?)?\s*[(\[]?\s*\d+\s*"
+    r"(images?|photos?|pictures?|slides?)?\s*[)\]]?|\d+\s*(of|/)\s*\d+|(enlarge|expand|view|open)"
+    r"( this)?( image| photo| gallery| slideshow)?|(slide ?show|gallery|photo gallery)", re.IGNORECASE)
 # Fewer words than this is a menu or a teaser, not an article.
 MIN_ARTICLE_WORDS = 25
 _TAG = re.compile(rb"<(?:link|meta)\s[^>]*>", re.IGNORECASE)
@@ -157,6 +164,8 @@ def lead_caption(raw: bytes) -> tuple[str, str]:
     if not match:
         return "", ""
     text = " ".join(html.unescape(_MARKUP.sub(" ", match.group(1).decode("utf-8", "replace"))).split())
+    if _NOT_A_CAPTION.fullmatch(text):
+        return "", ""
     caption, credit = split_caption_credit(text)
     return caption, _CREDIT_LABEL.sub("", credit)
 
@@ -193,7 +202,8 @@ def body_blocks(text: str, headings: set[str], title: str, first_line: int = 1) 
         if rows:
             blocks.append(Block("table", "\n".join(rows), number - len(rows)))
             rows = []
-        if not line or line == title or (len(line) < 80 and _BOILERPLATE.fullmatch(line)):
+        if (not line or line == title or (len(line) < 80 and _BOILERPLATE.fullmatch(line))
+                or _LETTER_BOX.fullmatch(line)):
             continue
         kind = "subhead" if line in headings or is_subhead(line) else "paragraph"
         blocks.append(Block(kind, line, number))
