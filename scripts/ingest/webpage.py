@@ -140,18 +140,30 @@ def headline_of(title: str, outlet: str, host: str, heading: str) -> str:
     return title
 
 
-def is_person(name: str, outlet: str) -> bool:
-    """Whether a byline's part names a person, not the outlet ("SPIEGEL ONLINE"), a
-    place ("Hamburg", "Germany") or a desk: two to five words, not all in capitals;
-    one word only in a script without capitals (山田太郎)."""
+_NOT_NAMES = {"admin", "administrator", "editor", "editors", "staff", "webmaster", "redaktion", "redacción"}
+_ORGANISATION_ENDS = {"online", "news", "media", "press", "agency", "agencies", "desk", "staff", "team", "newsroom",
+                      "wire", "reporters", "redaktion", "magazine"}
+
+
+def authors_of(byline: str, outlet: str) -> tuple[str, ...]:
+    """The people a page's byline names ("Maria Lindqvist; Tom Okafor"), without the
+    outlet or a desk ("SPIEGEL ONLINE"), places ("Hamburg; Germany") or a CMS's
+    "admin". A one-word part stands only alone (a blog's "Regan", an agency's
+    "Reuters"); capitals are no sign (AP's bylines are in capitals)."""
+    parts = [" ".join(part.split()) for part in byline.split(";")]
+    parts = [part for part in parts if part]
+    return tuple(part for part in parts if is_person(part, outlet, alone=len(parts) == 1))
+
+
+def is_person(name: str, outlet: str, alone: bool = True) -> bool:
     words = name.split()
     known = data.known_entities().get(name)
-    if not words or len(words) > 5 or _plain(name) == _plain(outlet) or (known and known.kind != "People"):
+    if (not words or len(words) > 5 or _plain(name) == _plain(outlet) or (known and known.kind != "People")
+            or name.casefold() in _NOT_NAMES):
         return False
     if len(words) == 1:
-        return not any(character.isupper() or character.islower() for character in name)
-    letters = [character for character in name if character.isalpha()]
-    return not all(character.isupper() for character in letters)
+        return alone
+    return not (len(words) <= 3 and words[-1].casefold() in _ORGANISATION_ENDS)
 
 
 def lead_caption(raw: bytes) -> tuple[str, str]:
@@ -228,8 +240,7 @@ def extract_page(raw: bytes, source: str, url: str = "") -> Article:
     blocks = body_blocks(document.text, headings, title)
     if sum(line_words(block.text) for block in blocks) < MIN_ARTICLE_WORDS:
         raise DumpError(source, "no article found in this page")
-    authors = tuple(name for part in (document.author or "").split(";")
-                    if is_person(name := " ".join(part.split()), outlet))
+    authors = authors_of(document.author or "", outlet)
     caption, credit = lead_caption(raw)
     return Article(
         source=source, line=1, headline=title, caption=caption, credit=credit, blocks=blocks, dropped=(),
