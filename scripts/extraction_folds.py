@@ -28,10 +28,15 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+_SECOND_LEVEL = {"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or"}  # co.uk, com.br: under a country
+
 
 def outlet(url: str) -> str:
-    host = urlsplit(url).hostname or url
-    return host.removeprefix("www.")
+    """The site a page is from: its registered domain (edition.cnn.com and cnn.com are one;
+    express.co.uk is not co.uk)."""
+    labels = (urlsplit(url).hostname or url).split(".")
+    keep = 3 if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2 else 2
+    return ".".join(labels[-keep:])
 
 
 def folds_by_outlet(urls: dict[str, str], folds: int = 5) -> list[list[str]]:
@@ -87,7 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     truth = json.loads(args.truth.read_text(encoding="utf-8"))
     variants = {path.stem: json.loads(path.read_text(encoding="utf-8"))["pages"] for path in args.results}
     pages = set.intersection(*(set(records) for records in variants.values()))
-    groups = folds_by_outlet({page: truth[page].get("url", page) for page in pages}, args.folds)
+    urls = {page: truth.get(page, {}).get("url", page) for page in pages}
+    if len({outlet(url) for url in urls.values()}) < args.folds:
+        parser.error(f"fewer outlets than --folds {args.folds}: every fold needs pages")
+    groups = folds_by_outlet(urls, args.folds)
     print(f"{len(pages)} pages, {args.folds} folds by outlet of {', '.join(str(len(g)) for g in groups)} pages")
     print("| variant | whole set | folds | mean | worst | under 0.5 | under 0.8 |")
     print("|---|---|---|---|---|---|---|")

@@ -45,3 +45,25 @@ def test_the_variant_chosen_for_a_fold_is_the_best_on_the_others_and_scored_on_t
     tuned = variant_figures(variants["tuned"], groups)
     assert tuned["whole"] == pytest.approx(0.75) and tuned["worst"] == pytest.approx(0.5)
     assert tuned["under_0.8"] == 2 and tuned["under_0.5"] == 0
+
+
+def test_fewer_outlets_than_folds_is_one_line_not_a_fold_scored_zero(tmp_path, capsys):
+    import json
+
+    from extraction_folds import main
+
+    truth = tmp_path / "truth.json"
+    truth.write_text(json.dumps({"a": {"url": "https://one.example/a"}, "b": {"url": "https://two.example/b"}}))
+    results = tmp_path / "variant.json"
+    results.write_text(json.dumps({"pages": {"a": page(0.9), "b": page(0.9)}}))
+    with pytest.raises(SystemExit) as exit:
+        main(["--truth", str(truth), str(results), "--folds", "5"])
+    assert exit.value.code == 2 and "fewer outlets than --folds 5" in capsys.readouterr().err
+
+
+def test_an_outlet_is_its_registered_domain():
+    from extraction_folds import outlet
+
+    assert outlet("https://edition.cnn.com/x") == outlet("https://www.cnn.com/y") == "cnn.com"
+    assert outlet("https://www.express.co.uk/news") == "express.co.uk"
+    assert outlet("https://www.autoracing.com.br/a") == "autoracing.com.br"

@@ -147,6 +147,14 @@ def test_a_page_in_german_gets_its_headline_address_and_no_junk_byline_or_tags(c
     ("harbour-strike-ends-after-nine-days", "", "coastalherald.example", "Harbour strike ends after nine days",
      "Harbour strike ends after nine days"),
     ("Strike | Live", "The Coastal Herald", "coastalherald.example", "", "Strike | Live"),
+    ("Black Friday deals are live, controllers included - IGN", "IGN", "ign.example", "",
+     "Black Friday deals are live, controllers included"),  # a short name, the whole part
+    ("Council approves budget for schools - Mayor promises more", "", "m.example.com", "",
+     "Council approves budget for schools - Mayor promises more"),
+    ("Brexit: what happens next - the latest news", "", "news.example", "",
+     "Brexit: what happens next - the latest news"),
+    ("council-approves-budget-for-schools", "", "valleynotes.example", "The Valley Notes Daily",
+     "council-approves-budget-for-schools"),  # an <h1> that is the site's logo is no headline
 ])
 def test_headline_of(title, outlet, host, heading, headline):
     assert headline_of(title, outlet, host, heading) == headline
@@ -160,6 +168,9 @@ def test_headline_of(title, outlet, host, heading, headline):
     ("Regan", ("Regan",)), ("Reuters", ("Reuters",)), ("admin", ()), ("The Coastal Herald", ()),
     ("山田太郎", ("山田太郎",)), ("Иван Петров; Москва", ("Иван Петров",)),
     ("Staff and agencies in London on a very long byline", ()),
+    ("山田太郎; 鈴木花子", ("山田太郎", "鈴木花子")),
+    ("María de los Ángeles García Pérez", ("María de los Ángeles García Pérez",)),
+    ("Sarah Press", ("Sarah Press",)), ("Science X staff", ()),
 ])
 def test_authors_of(byline, authors):
     assert authors_of(byline, "The Coastal Herald") == authors
@@ -170,6 +181,10 @@ def test_authors_of(byline, authors):
     ("https://news.example/a?id=7&ref=home&cmpid=x", "https://news.example/a?id=7"),
     ("https://news.example/a?id=7&page=2", "https://news.example/a?id=7&page=2"),
     ("https://news.example/a", "https://news.example/a"),
+    ("https://news.example/article.php?ref=12345", "https://news.example/article.php?ref=12345"),  # an id
+    ("https://news.example/a?ref=rss", "https://news.example/a"),
+    ("https://news.example/a?12345&utm_source=rss", "https://news.example/a?12345"),
+    ("https://news.example/a?path=a/b:c&utm_source=x", "https://news.example/a?path=a/b:c"),  # kept as written
 ])
 def test_without_tracking(url, clean):
     assert without_tracking(url) == clean
@@ -235,3 +250,20 @@ def test_the_sites_letter_box_is_not_the_storys_first_paragraph():
             "The council voted on Monday to close the old library and move its books to the school.")
     assert [block.text for block in body_blocks(text, set(), "")] == [
         "The council voted on Monday to close the old library and move its books to the school."]
+
+
+def test_a_paragraph_that_asks_for_a_letter_to_someone_else_stays():
+    from ingest.webpage import body_blocks
+
+    text = "Write a letter to your MP, campaigners urged residents on Monday, as the council vote nears."
+    assert [block.text for block in body_blocks(text, set(), "")] == [text]
+
+
+def test_a_table_without_a_head_keeps_its_first_row_among_the_rows():
+    import markdown
+    from ingest.render import markdown_block
+    from ingest.webpage import body_blocks
+
+    (table,) = body_blocks("| North | 61% |\n| South | 58% |", set(), "")
+    html = markdown.markdown(markdown_block(table), extensions=["markdown.extensions.extra"])
+    assert "<td>North</td>" in html and "<th>North</th>" not in html and html.count("<td>") == 4

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlparse, urlsplit, urlunsplit
+from urllib.parse import unquote, urljoin, urlparse, urlsplit, urlunsplit
 
 from . import data
 from .clean import Article, Block, is_subhead, split_caption_credit
@@ -27,7 +27,9 @@ _BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 # A call to write in, the site's box: never the story's first paragraph (its summary).
-_LETTER_BOX = re.compile(r"(submit|send( us)?|write) (your|a) letters?\b.*", re.IGNORECASE)
+_LETTER_BOX = re.compile(r"(submit|send( us)?) (your|a) letters? (to the editor|for (our|the) letters page)\b.*",
+                         re.IGNORECASE)
+LETTER_BOX_CHARACTERS = 200
 # A gallery's counter or a control, where a figure's caption would be ("Slideshow ( 15 images )").
 _NOT_A_CAPTION = re.compile(
     r"(slide ?show|gallery|photo gallery|photos?|images?|pictures?)?\s*[(\[]?\s*\d+\s*"
@@ -45,8 +47,9 @@ _CREDIT_LABEL = re.compile(r"^(photo|photograph|picture|image)s?\s*:\s*", re.IGN
 _HTML_LANG = re.compile(rb"<html[^>]*?\slang=[\"']?([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)", re.IGNORECASE)
 _H1 = re.compile(rb"<h1[^>]*>(.*?)</h1>", re.IGNORECASE | re.DOTALL)
 # Query parameters that say who sent the reader, not what the page is.
-_TRACKING = re.compile(r"utm_\w+|srcref|ref|cmpid|cmp|icid|ito|smid|mc_cid|mc_eid|fbclid|gclid|ns_\w+|"
-                       r"ocid|xtor|at_medium|at_campaign|sr_share|share", re.IGNORECASE)
+_TRACKING = re.compile(r"utm_\w+|srcref|cmpid|cmp|icid|ito|smid|mc_cid|mc_eid|fbclid|gclid|ns_\w+|"
+                       r"ocid|xtor|at_medium|at_campaign|sr_share", re.IGNORECASE)
+_REFERRER = re.compile(r"ref=[A-Za-z_-]*")  # `ref=rss`, `ref=home`: who sent; `ref=12345` may be the page's id
 # "Headline | Site", "Headline - Site": the site's name after the last separator.
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " • ")
 _SLUG_TITLE = re.compile(r"[\w]+(?:[-_][\w]+){2,}")
@@ -59,7 +62,7 @@ def _published(text: str | None) -> date | None:
         return None
 
 
-def trusted_date(found: date | None, raw: bytes) -> date | None:
+def trusted_date(found: date | None, raw: bytes, url: str = "") -> date | None:
     """The page's date, unless it is a guess: htmldate's extensive search fills a
     missing month and day with the 1st, and finds "dates" in any address in the
     markup (`www.w3.org/2000/01/...`). A date on the 1st stands only when the
@@ -69,7 +72,7 @@ def trusted_date(found: date | None, raw: bytes) -> date | None:
         return found
     from htmldate import find_date
 
-    marked = find_date(raw, extensive_search=False, original_date=True)
+    marked = find_date(raw, extensive_search=False, original_date=True, url=url or None)
     return found if marked and _published(marked) == found else None
 
 
@@ -103,9 +106,10 @@ def without_tracking(url: str) -> str:
     """The address without the parameters that only say who sent the reader (`utm_*`,
     `ref`, `cmpid`...): the same story, one address."""
     parts = urlsplit(url)
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    kept = [(name, value) for name, value in query if not _TRACKING.fullmatch(name)]
-    return url if len(kept) == len(query) else urlunsplit(parts._replace(query=urlencode(kept)))
+    query = parts.query.split("&") if parts.query else []
+    kept = [item for item in query
+            if not (_TRACKING.fullmatch(item.partition("=")[0]) or _REFERRER.fullmatch(item))]
+    return url if len(kept) == len(query) else urlunsplit(parts._replace(query="&".join(kept)))
 
 
 def _plain(text: str) -> str:
@@ -113,25 +117,39 @@ def _plain(text: str) -> str:
 
 
 def _names_the_site(tail: str, outlet: str, host: str) -> bool:
-    tail, site, domain = _plain(tail), _plain(outlet), _plain(host.removeprefix("www.").split(".")[0])
-    return bool(tail) and len(tail) >= 3 and (tail in (site, domain) or (site and site in tail)
-                                              or (domain and domain in tail))
+    """Whether the part after a title's last separator is the site's name: its outlet's
+    name or its domain's ("9to5Mac", "thecoastalherald"), most of that part."""
+    labels = host.removeprefix("www.").split(".")
+    domain = _plain(labels[-2] if len(labels) >= 2 else labels[0])
+    tail = _plain(tail)
+    names = [name for name in (_plain(outlet), domain) if name]
+    return any(name == tail or (len(name) >= 4 and name in tail and len(name) >= 0.6 * len(tail)) for name in names)
 
 
 def page_heading(raw: bytes) -> str:
-    """The text of the page's first `<h1>`."""
+    """The text of the page's first `<h1>` (in its `<article>` when it has one)."""
     import html
 
-    match = _H1.search(raw)
+    start = _ARTICLE_START.search(raw)
+    match = (start and _H1.search(raw, start.start())) or _H1.search(raw)
     return " ".join(html.unescape(_MARKUP.sub(" ", match.group(1).decode("utf-8", "replace"))).split()) \
         if match else ""
+
+
+def _spells(slug: str, heading: str) -> bool:
+    """Whether most of a slug's words are the heading's (the site's logo is not the story's)."""
+    from unidecode import unidecode
+
+    words = [word for word in re.split(r"[-_]", slug.casefold()) if len(word) > 2]
+    said = set(re.findall(r"\w+", unidecode(heading).casefold()))
+    return len(heading.split()) >= 3 and bool(words) and sum(word in said for word in words) >= 0.6 * len(words)
 
 
 def headline_of(title: str, outlet: str, host: str, heading: str) -> str:
     """The story's headline from the page's title: without the site's name after a
     separator ("Harbour strike ends | The Coastal Herald"), and the page's `<h1>`
     when the title is an address's slug ("harbour-strike-ends-after-nine-days")."""
-    if _SLUG_TITLE.fullmatch(title) and len(heading.split()) >= 3:
+    if _SLUG_TITLE.fullmatch(title) and _spells(title, heading):
         return heading
     for separator in _TITLE_SEPARATORS:
         head, found, tail = title.rpartition(separator)
@@ -141,8 +159,7 @@ def headline_of(title: str, outlet: str, host: str, heading: str) -> str:
 
 
 _NOT_NAMES = {"admin", "administrator", "editor", "editors", "staff", "webmaster", "redaktion", "redacción"}
-_ORGANISATION_ENDS = {"online", "news", "media", "press", "agency", "agencies", "desk", "staff", "team", "newsroom",
-                      "wire", "reporters", "redaktion", "magazine"}
+_ORGANISATION_ENDS = {"online", "news", "media", "agency", "agencies", "desk", "newsroom", "redaktion", "magazine"}
 
 
 def authors_of(byline: str, outlet: str) -> tuple[str, ...]:
@@ -158,11 +175,13 @@ def authors_of(byline: str, outlet: str) -> tuple[str, ...]:
 def is_person(name: str, outlet: str, alone: bool = True) -> bool:
     words = name.split()
     known = data.known_entities().get(name)
-    if (not words or len(words) > 5 or _plain(name) == _plain(outlet) or (known and known.kind != "People")
+    if (not words or len(words) > 7 or _plain(name) == _plain(outlet) or (known and known.kind != "People")
             or name.casefold() in _NOT_NAMES):
         return False
-    if len(words) == 1:
-        return alone
+    if len(words) == 1:  # a name in a script without capitals (山田太郎) stands beside others
+        return alone or not any(character.isupper() or character.islower() for character in name)
+    if words[-1].isascii() and words[-1].islower():  # "Science X staff": a name ends in a capital
+        return False
     return not (len(words) <= 3 and words[-1].casefold() in _ORGANISATION_ENDS)
 
 
@@ -205,17 +224,22 @@ def body_blocks(text: str, headings: set[str], title: str, first_line: int = 1) 
     line, not a paragraph a row)."""
     blocks: list[Block] = []
     rows: list[str] = []
+    headed = False  # trafilatura writes the rule under a head of <th> cells only
     for number, line in enumerate([*text.splitlines(), ""], start=first_line):
         line = " ".join(line.split())
-        if _TABLE_ROW.fullmatch(line):
-            if not _TABLE_RULE.fullmatch(line.replace(" ", "")):
+        if _TABLE_ROW.fullmatch(line) and len(line) > 2:
+            if _TABLE_RULE.fullmatch(line.replace(" ", "")):
+                headed = headed or len(rows) == 1
+            else:
+                if not rows:
+                    start = number
                 rows.append("\t".join(table_cells(line)))
             continue
-        if rows:
-            blocks.append(Block("table", "\n".join(rows), number - len(rows)))
-            rows = []
+        if rows:  # a table without a head gets an empty one: Markdown's tables have one
+            blocks.append(Block("table", "\n".join(rows if headed else ["", *rows]), start))
+            rows, headed = [], False
         if (not line or line == title or (len(line) < 80 and _BOILERPLATE.fullmatch(line))
-                or _LETTER_BOX.fullmatch(line)):
+                or (len(line) < LETTER_BOX_CHARACTERS and _LETTER_BOX.fullmatch(line))):
             continue
         kind = "subhead" if line in headings or is_subhead(line) else "paragraph"
         blocks.append(Block(kind, line, number))
@@ -244,7 +268,7 @@ def extract_page(raw: bytes, source: str, url: str = "") -> Article:
     caption, credit = lead_caption(raw)
     return Article(
         source=source, line=1, headline=title, caption=caption, credit=credit, blocks=blocks, dropped=(),
-        published=trusted_date(_published(document.date), raw), outlet=outlet,
+        published=trusted_date(_published(document.date), raw, address), outlet=outlet,
         original_url=without_tracking(address), authors=authors, lang=page_language(raw),
         image=lead_image(document.image, url, source),
     )
