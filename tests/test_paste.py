@@ -107,3 +107,20 @@ def test_relative_stamps_are_never_dates():
 
     assert find_dates("Updated 2 hours ago") == [] and find_dates("3 days ago") == []
     assert find_dates("Posted: Fri 6:45 PM, Feb 16, 2018") == [date(2018, 2, 16)]
+
+
+@pytest.mark.parametrize("line", [
+    "Filed under: ferries, fares, fuel costs, the northern isles, island communities and transport policy.",
+    "Tags: Ferries, Fares, Fuel costs, Northern isles, Community councils, Transport authority, Pensioners",
+    "Topics: island life, transport, fuel prices, regional government and the cost of living this winter.",
+])
+def test_a_keyword_or_tag_line_below_the_story_is_not_the_story(convert, tmp_path, line):
+    paste = tmp_path / "ferry.txt"
+    last = "The regional transport authority said it would meet the company next week"
+    text = FERRY.read_text(encoding="utf-8")
+    end = text.index("\n", text.index(last))
+    paste.write_text(text[:end] + "\n" + line + text[end:], encoding="utf-8")
+    convert(paste, "--output", tmp_path / "posts")
+    (post,) = read_posts(tmp_path / "posts").values()
+    assert line.split(":")[0] not in body_of(post)
+    assert len(paragraphs(post)) == len(STORY)

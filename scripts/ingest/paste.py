@@ -31,7 +31,8 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _BOILERPLATE = re.compile(
     r"(advertisement|advertising|sponsored|read more|continue reading|related( stories| articles)?|"
     r"share( this)?( article| story)?|comments?|sign up|subscribe|newsletter|follow us|log ?in|sign in|"
-    r"(photo|image|picture)( credit)?:.*|©.*|copyright.*|all rights reserved.*)\b.*",
+    r"(photo|image|picture)( credit)?:.*|©.*|copyright.*|all rights reserved.*|"
+    r"(tags?|keywords?|topics?|filed under|categor(y|ies)|related topics)\s*:.*)\b.*",
     re.IGNORECASE,
 )
 # Headings that close an article on most sites: what follows is not the story,
