@@ -13,9 +13,9 @@ never saw.
 For one variant, the table gives the whole-set F1, each fold's F1 (the
 scorer's own aggregate: precision averaged over pages with a prediction,
 recall over all), their mean and the worst, and the pages under 0.5 and
-under 0.8. Given several variants, it also picks, for each fold, the
-variant with the best F1 on the other folds and scores that pick on the
-fold held out: the mean of those is the cross-validated figure of "choose
+under 0.8. Given several variants (the first: things as they are), it also
+picks, for each fold, the variant with the best F1 on the other folds (on a
+tie, the earlier one) and scores that pick on the fold held out: the mean of those is the cross-validated figure of "choose
 the best variant", the number to compare with keeping things as they are.
 """
 
@@ -78,7 +78,7 @@ def chosen_on_the_other_folds(variants: dict[str, dict[str, dict]], groups: list
     for index, held_out in enumerate(groups):
         rest = [page for other, group in enumerate(groups) if other != index for page in group]
         on_the_rest = {name: f1_on(records, rest) for name, records in variants.items()}
-        best = max(sorted(variants), key=on_the_rest.__getitem__)
+        best = max(variants, key=on_the_rest.__getitem__)  # a tie keeps the first given: things as they are
         picks.append((best, f1_on(variants[best], held_out)))
     return picks
 

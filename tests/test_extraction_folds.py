@@ -67,3 +67,11 @@ def test_an_outlet_is_its_registered_domain():
     assert outlet("https://edition.cnn.com/x") == outlet("https://www.cnn.com/y") == "cnn.com"
     assert outlet("https://www.express.co.uk/news") == "express.co.uk"
     assert outlet("https://www.autoracing.com.br/a") == "autoracing.com.br"
+
+
+def test_a_variant_that_changes_only_the_held_out_fold_is_not_chosen_for_it():
+    """On the other folds it ties with things as they are, and a tie keeps them."""
+    urls = {"x1": "https://one.example/1", "y1": "https://two.example/1"}
+    groups = folds_by_outlet(urls, folds=2)
+    variants = {"as-is": {"x1": page(0.3), "y1": page(0.9)}, "rule": {"x1": page(0.9), "y1": page(0.9)}}
+    assert [name for name, _ in chosen_on_the_other_folds(variants, groups)] == ["as-is", "as-is"]
