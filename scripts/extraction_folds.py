@@ -15,8 +15,9 @@ scorer's own aggregate: precision averaged over pages with a prediction,
 recall over all), their mean and the worst, and the pages under 0.5 and
 under 0.8. Given several variants (the first: things as they are), it also
 picks, for each fold, the variant with the best F1 on the other folds (on a
-tie, the earlier one) and scores that pick on the fold held out: the mean of those is the cross-validated figure of "choose
-the best variant", the number to compare with keeping things as they are.
+tie, the earlier one) and scores that pick on the fold held out: the mean
+of those is the cross-validated figure of "choose the best variant", the
+number to compare with keeping things as they are.
 """
 
 from __future__ import annotations
