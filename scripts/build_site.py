@@ -51,6 +51,7 @@ import buildmodel
 INPUT_FOLDERS = ("content", "theme", "plugins", "scripts")
 POSTS = "content/articles"  # what the converter writes: stamped after it, as Pelican reads it
 CONVERTED = (POSTS, "content/images")  # the converter's posts and their photos
+_CONVERTED_PREFIXES = tuple(f"{folder}/" for folder in CONVERTED)
 INPUT_FILES = ("pelican.conf.py", "publish.conf.py", "pagefind.yml", "requirements/runtime.txt")
 INPUT_ENVIRONMENT = ("SITEURL", "SOURCE_DATE_EPOCH")
 MODEL = buildmodel.MODEL  # the stamps, the converter's manifest, the pages, the search bundles, the deploys
@@ -81,9 +82,9 @@ def walk(root: Path, folder: str) -> Iterator[tuple[str, os.stat_result]]:
                 yield folder + entry.path[base:], entry.stat()
 
 
-def files_read(root: Path, folders=INPUT_FOLDERS) -> dict[str, list]:
+def files_read(root: Path) -> dict[str, list]:
     """Every file a build reads, by group (a folder, or "files" for the single files): path, stat."""
-    groups = {folder: list(walk(root, folder)) for folder in folders}
+    groups = {folder: list(walk(root, folder)) for folder in INPUT_FOLDERS}
     groups["files"] = [(name, stat) for name in INPUT_FILES if (stat := _stat(root / name))]
     return groups
 
@@ -155,7 +156,7 @@ def digest_of(lines: list[str]) -> str:
 
 
 def is_converted(name: str) -> bool:
-    return name.startswith(tuple(f"{folder}/" for folder in CONVERTED))
+    return name.startswith(_CONVERTED_PREFIXES)
 
 
 def site_in_place(root: Path, output: str) -> bool:

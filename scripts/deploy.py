@@ -67,6 +67,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import buildmodel
+from buildmodel import sha256_of
 from ingest.progress import above, progress, progress_bar
 
 # Names that change whenever their bytes do: cached for a year, never revalidated.
@@ -219,14 +220,6 @@ def upload_order(name: str) -> tuple[int, str]:
 def kept_after_removal(name: str) -> bool:
     """Files a page still in a cache may load: hashed assets and every search file."""
     return cache_control(name) == IMMUTABLE or name.startswith("pagefind/")
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def local_files(output: Path, hashes: dict[str, list] | None = None) -> dict[str, LocalFile]:

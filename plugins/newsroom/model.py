@@ -6,7 +6,6 @@ not scripts/, and the module needs nothing but the standard library.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
 import sys
@@ -54,11 +53,7 @@ class SourceHashes:
         stat = os.stat(path)
         absolute = os.path.abspath(path)
         name = absolute[len(self.root):] if absolute.startswith(self.root) else absolute
-        known = buildmodel.hash_if_known(self.known, name, stat)
-        if known:
-            return known
-        with open(path, "rb") as stream:
-            return hashlib.file_digest(stream, "sha256").hexdigest()
+        return buildmodel.hash_if_known(self.known, name, stat) or buildmodel.sha256_of(path)
 
 
 def forget_source_hashes(*_) -> None:

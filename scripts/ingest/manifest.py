@@ -54,11 +54,6 @@ class Seen:
     stories: tuple[str, ...]
 
 
-def file_hash(path: str) -> str:
-    with open(path, "rb") as stream:
-        return hashlib.file_digest(stream, "sha256").hexdigest()
-
-
 def load(path: Path | None, version: str) -> tuple[dict[str, Seen], dict[str, list]]:
     """The inputs converted before, and the posts' records (store.read_posts
     checks each against its file); nothing when another converter wrote them."""
@@ -87,7 +82,7 @@ def unchanged(item: str, seen: Seen | None, options: str, listed) -> Seen | None
         return None
     if (stat.st_size, stat.st_mtime_ns) == (seen.size, seen.mtime_ns):
         return seen
-    if stat.st_size == seen.size and file_hash(item) == seen.sha256:  # touched, not changed
+    if stat.st_size == seen.size and buildmodel.sha256_of(item) == seen.sha256:  # touched, not changed
         return Seen(stat.st_size, stat.st_mtime_ns, seen.sha256, options, seen.stories)
     return None
 
@@ -96,7 +91,7 @@ def record(item: str, options: str, stories: list[str]) -> Seen | None:
     """The record for an input just converted, or None for one that is not a local file."""
     try:
         stat = os.stat(item)
-        sha256 = file_hash(item)
+        sha256 = buildmodel.sha256_of(item)
     except OSError:
         return None
     return Seen(stat.st_size, stat.st_mtime_ns, sha256, options, tuple(stories))
