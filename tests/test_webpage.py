@@ -267,3 +267,36 @@ def test_a_table_without_a_head_keeps_its_first_row_among_the_rows():
     (table,) = body_blocks("| North | 61% |\n| South | 58% |", set(), "")
     html = markdown.markdown(markdown_block(table), extensions=["markdown.extensions.extra"])
     assert "<td>North</td>" in html and "<th>North</th>" not in html and html.count("<td>") == 4
+
+
+def paragraphs_of(post: str) -> list[str]:
+    return body_of(post).strip().split("\n\n")
+
+
+def test_furniture_trafilatura_keeps_goes_when_the_second_opinion_does_not_hold_it(convert, tmp_path):
+    """A reprints notice and a box of the latest stories inside the story's
+    container: trafilatura keeps both, resiliparse's main content holds neither.
+    The embedded post, which resiliparse leaves out too, is quoted: it stays."""
+    code, _, stderr = convert(PAGES / "furniture_around_the_story.html", "--output", tmp_path)
+    assert (code, stderr) == (0, "")
+    (post,) = read_posts(tmp_path).values()
+    body = body_of(post)
+    for furniture in ("personal, non-commercial use", "Bridge repairs close", "Library hours grow"):
+        assert furniture not in body, furniture
+    assert paragraphs_of(post)[0].startswith("The Valley Water Board voted five to two")
+    assert "older than the town hall" in body and "Valley Water Board (@valleywater)" in body
+    assert paragraphs_of(post)[-1].startswith("Engineers told the meeting")
+
+
+def test_a_story_set_in_two_chunks_around_an_advert_is_kept_whole(convert, tmp_path):
+    """trafilatura keeps the first chunk only (7 of 14 paragraphs); readability
+    holds all of it and the rest, so its article is read instead."""
+    code, _, stderr = convert(PAGES / "story_in_two_chunks.html", "--output", tmp_path)
+    assert (code, stderr) == (0, "")
+    (post,) = read_posts(tmp_path).values()
+    paragraphs = paragraphs_of(post)
+    assert len(paragraphs) == 14
+    assert paragraphs[0].startswith("The Valley Water Board voted five to two")
+    assert paragraphs[7].startswith("Opponents on the board argued")
+    assert paragraphs[-1].startswith("A public drop-in session")
+    assert "Advertisement" not in body_of(post)

@@ -18,6 +18,7 @@ from urllib.parse import unquote, urljoin, urlparse, urlsplit, urlunsplit
 from . import data
 from .clean import Article, Block, is_subhead, split_caption_credit
 from .dump import DumpError
+from .opinions import kept_in_part, main_content, quoted_text, readability_article, vouched_blocks
 from .paste import line_words
 
 # Lines an article body never needs, whatever the outlet.
@@ -246,6 +247,24 @@ def body_blocks(text: str, headings: set[str], title: str, first_line: int = 1) 
     return tuple(blocks)
 
 
+def article_blocks(raw: bytes, document, title: str) -> tuple[Block, ...]:
+    """trafilatura's article as blocks, with second opinions: readability's
+    article when trafilatura's is a small part of the page's main content and
+    readability's holds it all; then only the paragraphs resiliparse's main
+    content vouches for (see `opinions`)."""
+    import trafilatura
+    from trafilatura.utils import decode_file
+
+    html = decode_file(raw)
+    main = main_content(html)
+    if kept_in_part(document.text, main) and (article := readability_article(html, document.text)):
+        again = trafilatura.bare_extraction(article, include_comments=False, include_tables=True)
+        if again is not None and (again.text or "").strip():
+            document = again
+    headings = {" ".join("".join(head.itertext()).split()) for head in document.body.iter("head")}
+    return vouched_blocks(body_blocks(document.text, headings, title), main, quoted_text(document.body))
+
+
 def extract_page(raw: bytes, source: str, url: str = "") -> Article:
     """The article in a web page's bytes; DumpError when there is none."""
     import trafilatura  # 0.1 s to import: only when a page is converted
@@ -260,8 +279,7 @@ def extract_page(raw: bytes, source: str, url: str = "") -> Article:
                         urlparse(address).hostname or document.hostname or "", page_heading(raw))
     if not title:
         raise DumpError(source, "the page has no title")
-    headings = {" ".join("".join(head.itertext()).split()) for head in document.body.iter("head")}
-    blocks = body_blocks(document.text, headings, title)
+    blocks = article_blocks(raw, document, title)
     if sum(line_words(block.text) for block in blocks) < MIN_ARTICLE_WORDS:
         raise DumpError(source, "no article found in this page")
     authors = authors_of(document.author or "", outlet)
