@@ -142,6 +142,8 @@ def convert_article(article, item: str, forced_date: date | None, outlet: str, r
     except RejectedArticle as error:
         result.errors.append(str(error))
         return
+    if article.doubt:
+        result.warnings.append(f"{item}:{article.line}: {article.doubt}")
     if post.image:
         try:
             post = replace(post, photo=make_photo(photo_bytes(post.image, item), post.slug))

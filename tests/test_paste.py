@@ -124,3 +124,57 @@ def test_a_keyword_or_tag_line_below_the_story_is_not_the_story(convert, tmp_pat
     (post,) = read_posts(tmp_path / "posts").values()
     assert line.split(":")[0] not in body_of(post)
     assert len(paragraphs(post)) == len(STORY)
+
+
+LIBRARY = FIXTURES / "pastes" / "library_sundays_discussion.txt"
+
+
+@pytest.mark.parametrize("heading", ["12 comments", "Join the conversation", "Discussion", None])
+def test_a_discussion_longer_than_the_story_is_never_taken_for_it(convert, tmp_path, heading):
+    """Ten readers' comments, four times the story's length: under a heading
+    that opens them, or under none (a thread of "Reply" lines)."""
+    lines = [line for line in LIBRARY.read_text(encoding="utf-8").splitlines()
+             if line not in ("10 comments", "Join the conversation")]
+    if heading:
+        lines.insert(lines.index("Sort by: Newest"), heading)
+    paste = tmp_path / "library.txt"
+    paste.write_text("\n".join(lines), encoding="utf-8")
+    code, _, stderr = convert(paste, "--output", tmp_path / "posts")
+    assert (code, stderr) == (0, "")
+    (post,) = read_posts(tmp_path / "posts").values()
+    found = paragraphs(post)
+    assert found[0].startswith("The town library will open on Sunday afternoons")
+    assert found[-1].startswith("The trial will run for six months")
+    assert len(found) == 4
+    for comment in ("Finally.", "Eighteen thousand a year", "Reply", "riverside_reader"):
+        assert comment not in body_of(post), comment
+
+
+def test_a_paste_the_reader_is_unsure_of_is_written_with_one_warning_line(convert, tmp_path):
+    """Two runs of prose of like weight, with a box between them that walls
+    them apart: the post is written, and the editor is told which lines were
+    kept and how many words of prose were left out."""
+    first = ["A storm brought down power lines across the valley on Tuesday night, leaving "
+             f"homes in {place} without electricity until the morning." for place in ("Ashby", "Brook", "Carlow")]
+    second = ["Engineers said the repairs would take until Friday in the worst-hit streets, where "
+              f"falling trees had crushed poles in {place}." for place in ("Denholm", "Eastwick")]
+    paste = tmp_path / "storm.txt"
+    menu = ["Weather", "Traffic", "Schools", "Jobs", "Homes", "Motors", "Puzzles", "Obituaries", "Letters",
+            "Events", "Tickets", "Podcasts", "Video", "Photos", "Archive", "Contact", "Advertise", "Careers",
+            "Help", "Terms", "Privacy", "Cookies", "Accessibility", "Sitemap", "Newsletters"]
+    paste.write_text("\n".join(["The Valley Courier", "Menu", "Storm leaves thousands without power",
+                                "Tuesday, 4 March 2025", *first, *menu, *second]), encoding="utf-8")
+    code, _, stderr = convert(paste, "--output", tmp_path / "posts")
+    assert code == 0
+    (post,) = read_posts(tmp_path / "posts").values()
+    assert len(paragraphs(post)) == 3
+    (warning,) = stderr.splitlines()
+    assert header_of(post)["Title"] == "Storm leaves thousands without power"
+    assert warning.startswith(f"warning: {paste}:3: unsure which text is the story: kept 63 words (lines 5-7), "
+                              "dropped 40 words of prose elsewhere")
+    assert "lines 33-34 (40 words) was left out" in warning
+
+
+def test_a_story_read_with_confidence_gets_no_warning(convert, tmp_path):
+    code, _, stderr = convert(LIBRARY, "--output", tmp_path)
+    assert (code, stderr) == (0, "")

@@ -40,6 +40,7 @@ class Article:
     authors: tuple[str, ...] = ()
     lang: str = ""
     image: str = ""  # the lead photo: a local file or a URL (photos.py makes it ours)
+    doubt: str = ""  # why the reader may have taken the wrong text for the story (a paste's)
 
     @property
     def paragraphs(self) -> list[str]:

@@ -55,8 +55,15 @@ INLINE_BOX_WEIGHT = -10.0
 INLINE_BOX_LINES = 4
 # Readers' comments come after the story and are prose too: below a heading
 # that opens them, prose counts for less, so a long thread never outweighs it.
-_COMMENTS = re.compile(r".*\bcomments?\b.*|leave a (reply|comment)", re.IGNORECASE)
+_COMMENTS = re.compile(r".*\b(comments?|conversation|discussion|responses|replies|reactions)\b.*|"
+                       r"leave a (reply|comment)|have your say|what do you think\??", re.IGNORECASE)
 AFTER_COMMENTS = 0.25
+# ...and so does a thread that opens under no heading: its comments end in "Reply"
+# or "Report" lines, each comment's author, time and text the lines above.
+_THREAD_MARKER = re.compile(r"(reply|report( abuse| comment)?|flag|permalink|(view )?\d+ repl(y|ies))"
+                            r"( \(\d+\))?", re.IGNORECASE)
+THREAD_MARKERS = 2
+COMMENT_LINES = 3
 # A dateline on a line of its own belongs to a story's header; after the
 # article it starts the next teaser of a "more stories" list.
 DATELINE_WEIGHT = -20.0
@@ -65,6 +72,11 @@ SENTENCE_WORDS = 4  # inside the article, a line this long that ends as a senten
 PROSE_WORDS = 10  # a line this long, ending as a sentence does, is prose
 LONG_PROSE_WORDS = 25  # a line this long is prose however it ends
 NOISE_WEIGHT = -3.0  # what a line that is not prose costs the run it sits in
+# When the reader is unsure, the post is written and the editor told: another run
+# of prose nearly as heavy as the one kept, a story this short, or more prose
+# left out than kept.
+RIVAL_RUN_SHARE = 0.5
+SHORT_STORY_WORDS = 80
 HEADLINE_WINDOW = 30  # lines above the article where its headline may stand
 DATELINE_ABOVE = 10  # lines above the headline where the dateline may stand
 
@@ -129,10 +141,19 @@ def is_sentence(text: str) -> bool:
             and not _CAPTION.match(text) and line_weight(text) == NOISE_WEIGHT)
 
 
+def discussion_start(texts: list[str], weights: list[float]) -> int:
+    """Where readers' comments start (len(texts) when the paste has none): a
+    heading that opens them, or the first comment of a thread of "Reply" lines."""
+    heading = next((index for index, (text, weight) in enumerate(zip(texts, weights, strict=True))
+                    if weight == END_WEIGHT and _COMMENTS.fullmatch(text)), len(texts))
+    markers = [index for index, text in enumerate(texts) if _THREAD_MARKER.fullmatch(text)]
+    thread = max(0, markers[0] - COMMENT_LINES) if len(markers) >= THREAD_MARKERS else len(texts)
+    return min(heading, thread)
+
+
 def line_weights(texts: list[str]) -> list[float]:
     weights = [line_weight(text) for text in texts]
-    comments_from = next((index for index, (text, weight) in enumerate(zip(texts, weights, strict=True))
-                          if weight == END_WEIGHT and _COMMENTS.fullmatch(text)), len(texts))
+    comments_from = discussion_start(texts, weights)
     for index in range(comments_from, len(texts)):
         weights[index] *= AFTER_COMMENTS if weights[index] > 0 else 1
     for index, weight in enumerate(weights):
@@ -191,6 +212,32 @@ def find_headline(lines: list[Line], start: int) -> int | None:
     return max(candidates, key=lambda index: (min(line_words(lines[index].text), 20), index))
 
 
+def doubt_about(lines: list[Line], weights: list[float], run: tuple[int, int], kept_words: float) -> str:
+    """Why the story found in a paste may not be the story, for the editor's
+    warning line ("" when nothing suggests it)."""
+    start, end = run
+    walled = [END_WEIGHT if start <= index < end else weight for index, weight in enumerate(weights)]
+    rival_start, rival_end = best_run(walled)
+    kept_weight, rival_weight = sum(weights[start:end]), sum(walled[rival_start:rival_end])
+    texts = [line.text for line in lines]
+    discussion = discussion_start(texts, [line_weight(text) for text in texts])
+    left_out = prose_words(texts[:start] + texts[end:discussion])
+    reasons = []
+    if rival_end > rival_start and rival_weight >= RIVAL_RUN_SHARE * kept_weight and rival_weight > 0:
+        words = prose_words(line.text for line in lines[rival_start:rival_end])
+        reasons.append(f"a run of prose nearly as long at lines {lines[rival_start].number}-"
+                       f"{lines[rival_end - 1].number} ({words:.0f} words) was left out")
+    if kept_words < SHORT_STORY_WORDS:
+        reasons.append("the story is very short")
+    if left_out > kept_words:
+        reasons.append("more prose was left out than kept")
+    if not reasons:
+        return ""
+    return (f"unsure which text is the story: kept {kept_words:.0f} words (lines {lines[start].number}-"
+            f"{lines[end - 1].number}), dropped {left_out:.0f} words of prose elsewhere; "
+            f"{'; '.join(reasons)}: check the post")
+
+
 def split_pasted(lines: list[str]) -> list[list[Line]]:
     """The paste's articles: its non-blank lines, split at rules of dashes."""
     articles, current = [], []
@@ -241,7 +288,9 @@ def extract_pasted(lines: list[Line], source: str) -> Article | None:
     dropped += [(line, "page around the article") for line in lines[end:]]
     blocks, dropped = _without_standfirst(blocks, dropped, lines[start:end])
     dates = [found for line in lines[max(0, at - DATELINE_ABOVE):start + 3] for found in find_dates(line.text)]
+    kept_words = sum(line_words(block.text) for block in blocks)
     return Article(
         source=source, line=headline.number, headline=headline.text, caption="", credit="",
         blocks=tuple(blocks), dropped=tuple(dropped), published=dates[0] if dates else None,
+        doubt=doubt_about(lines, weights, (start, end), kept_words),
     )
