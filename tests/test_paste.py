@@ -178,3 +178,32 @@ def test_a_paste_the_reader_is_unsure_of_is_written_with_one_warning_line(conver
 def test_a_story_read_with_confidence_gets_no_warning(convert, tmp_path):
     code, _, stderr = convert(LIBRARY, "--output", tmp_path)
     assert (code, stderr) == (0, "")
+
+
+def test_a_table_copied_from_a_page_stays_a_table(convert, tmp_path):
+    """A browser copies a table a row a line, its cells apart by tabs: a list-shaped
+    story (a schedule) keeps every row, as a Markdown table under its head."""
+    import markdown
+
+    code, _, stderr = convert(FIXTURES / "pastes" / "bin_collection_days.txt", "--output", tmp_path)
+    assert (code, stderr) == (0, "")
+    (post,) = read_posts(tmp_path).values()
+    assert header_of(post)["Title"] == "Bin collections move by a day after the holidays"
+    body = body_of(post)
+    assert "| Date | Area | Bins |\n|---|---|---|\n| Mon 6 Jan | Ashby and Brook | Green and blue |" in body
+    html = markdown.markdown(body, extensions=["markdown.extensions.extra"])
+    assert html.count("<tr>") == 8 and "<td>Tue 14 Jan</td>" in html
+    assert paragraphs(post)[0].startswith("Bin collections across the valley")
+    assert paragraphs(post)[-1].startswith("Garden waste collections resume in March")
+
+
+def test_a_sidebar_table_does_not_take_the_storys_place(convert, tmp_path):
+    """A league table after a story: kept out, the story whole."""
+    table = "\n".join(["Pos\tTeam\tPld\tPts", *(f"{n}\tTeam {n}\t12\t{30 - n}" for n in range(1, 11))])
+    paste = tmp_path / "ferry.txt"
+    paste.write_text(FERRY.read_text(encoding="utf-8").replace("About us\n", f"League table\n{table}\nAbout us\n"),
+                     encoding="utf-8")
+    code, _, stderr = convert(paste, "--output", tmp_path / "posts")
+    assert (code, stderr) == (0, "")
+    (post,) = read_posts(tmp_path / "posts").values()
+    assert len(paragraphs(post)) == len(STORY) and "Team 1" not in body_of(post)

@@ -49,13 +49,19 @@ class RawArticle:
     dropped: tuple[tuple[Line, str], ...] = field(default=())
 
 
-def decode_with_notes(raw: bytes, source: str) -> tuple[list[str], list[str]]:
+def _tidy(line: str, separator: str) -> str:
+    """Runs of white space as one space; tabs as `separator`, none at either end."""
+    return separator.join(cell for cell in (" ".join(part.split()) for part in line.split("\t")) if cell)
+
+
+def decode_with_notes(raw: bytes, source: str, cells: bool = False) -> tuple[list[str], list[str]]:
     """Decode UTF-8 (with or without a byte-order mark) into stripped lines,
     with a note for each line that lost control characters.
 
     CRLF and CR line ends, trailing spaces, no-break spaces and control
     characters all vanish here, so later stages see one shape of text
-    whatever the copy looked like.
+    whatever the copy looked like. With `cells`, a tab between two words
+    stays one tab: a browser copies a table's row as its cells apart by tabs.
     """
     if not raw.strip():
         raise DumpError(source, "empty file, no article to convert")
@@ -69,10 +75,11 @@ def decode_with_notes(raw: bytes, source: str) -> tuple[list[str], list[str]]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
     lines, notes = [], []
     for number, line in enumerate(text.split("\n"), start=1):
-        line, removed = _CONTROL.subn("", " ".join(line.split()))
+        separator = "\t" if cells else " "
+        line, removed = _CONTROL.subn("", _tidy(line, separator))
         if removed:
             notes.append(f"{source}:{number}: removed {removed} control character(s)")
-            line = " ".join(line.split())
+            line = _tidy(line, separator)
         lines.append(line)
     return lines, notes
 

@@ -72,6 +72,11 @@ SENTENCE_WORDS = 4  # inside the article, a line this long that ends as a senten
 PROSE_WORDS = 10  # a line this long, ending as a sentence does, is prose
 LONG_PROSE_WORDS = 25  # a line this long is prose however it ends
 NOISE_WEIGHT = -3.0  # what a line that is not prose costs the run it sits in
+# A browser copies a table a row a line, its cells apart by tabs: rows of as
+# many cells, at least this many, are a table (a schedule, a league table), kept whole
+# and weighed as prose (at this share of their words: a sidebar's table must not outweigh a story).
+TABLE_ROWS = 3
+TABLE_SHARE = 0.5
 # When the reader is unsure, the post is written and the editor told: another run
 # of prose nearly as heavy as the one kept, a story this short, or more prose
 # left out than kept.
@@ -151,8 +156,23 @@ def discussion_start(texts: list[str], weights: list[float]) -> int:
     return min(heading, thread)
 
 
+def table_rows(texts: list[str]) -> set[int]:
+    """The lines that are rows of a table: runs of TABLE_ROWS or more lines of as many tab-separated cells."""
+    rows: set[int] = set()
+    start = 0
+    for index in range(1, len(texts) + 1):
+        cells = texts[start].count("\t")
+        if index == len(texts) or texts[index].count("\t") != cells:
+            if cells and index - start >= TABLE_ROWS:
+                rows.update(range(start, index))
+            start = index
+    return rows
+
+
 def line_weights(texts: list[str]) -> list[float]:
     weights = [line_weight(text) for text in texts]
+    for index in table_rows(texts):
+        weights[index] = line_words(texts[index]) * TABLE_SHARE
     comments_from = discussion_start(texts, weights)
     for index in range(comments_from, len(texts)):
         weights[index] *= AFTER_COMMENTS if weights[index] > 0 else 1
@@ -265,10 +285,13 @@ def _without_standfirst(blocks: list[Block], dropped: list, run: list[Line]):
 
 def extract_pasted(lines: list[Line], source: str) -> Article | None:
     """The article in one pasted page, or None when no run of prose is found."""
+    rows = table_rows([line.text for line in lines])
+    lines = [line if index in rows else Line(line.number, line.text.replace("\t", " "))
+             for index, line in enumerate(lines)]
     weights = line_weights([line.text for line in lines])
     start, end = best_run(weights)
     boxed = in_boxes(weights)
-    if end <= start or not is_prose(lines[start].text):
+    if end <= start or not (is_prose(lines[start].text) or start in rows):
         return None
     at = find_headline(lines, start)
     if at is None:
@@ -279,6 +302,12 @@ def extract_pasted(lines: list[Line], source: str) -> Article | None:
     for index, line in enumerate(lines[start:end], start=start):
         if index in boxed:
             dropped.append((line, "related stories"))
+        elif index in rows:
+            if (index - 1 in rows and blocks and blocks[-1].kind == "table"
+                    and blocks[-1].text.rsplit("\n", 1)[-1].count("\t") == line.text.count("\t")):
+                blocks[-1] = Block("table", f"{blocks[-1].text}\n{line.text}", blocks[-1].line)
+            else:
+                blocks.append(Block("table", line.text, line.number))
         elif is_prose(line.text) or is_sentence(line.text):
             blocks.append(Block("paragraph", line.text, line.number))
         elif is_subhead(line.text) and line_words(line.text) >= 2:
