@@ -63,6 +63,7 @@ AFTER_COMMENTS = 0.25
 _THREAD_MARKER = re.compile(r"(reply|report( abuse| comment)?|flag|permalink|(view )?\d+ repl(y|ies))"
                             r"( \(\d+\))?", re.IGNORECASE)
 THREAD_MARKERS = 2
+STORY_ABOVE_DISCUSSION = 40  # words of prose
 COMMENT_LINES = 3
 # A dateline on a line of its own belongs to a story's header; after the
 # article it starts the next teaser of a "more stories" list.
@@ -149,8 +150,13 @@ def is_sentence(text: str) -> bool:
 def discussion_start(texts: list[str], weights: list[float]) -> int:
     """Where readers' comments start (len(texts) when the paste has none): a
     heading that opens them, or the first comment of a thread of "Reply" lines."""
-    heading = next((index for index, (text, weight) in enumerate(zip(texts, weights, strict=True))
-                    if weight == END_WEIGHT and _COMMENTS.fullmatch(text)), len(texts))
+    above = 0.0  # a "Leave a comment" link in a blog post's header opens no discussion: no story above it
+    heading = len(texts)
+    for index, (text, weight) in enumerate(zip(texts, weights, strict=True)):
+        if weight == END_WEIGHT and _COMMENTS.fullmatch(text) and above >= STORY_ABOVE_DISCUSSION:
+            heading = index
+            break
+        above += weight if weight > 0 else 0
     markers = [index for index, text in enumerate(texts) if _THREAD_MARKER.fullmatch(text)]
     thread = max(0, markers[0] - COMMENT_LINES) if len(markers) >= THREAD_MARKERS else len(texts)
     return min(heading, thread)
