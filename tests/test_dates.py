@@ -45,3 +45,17 @@ def test_latest_body_date_when_caption_has_none():
 
 def test_no_date_anywhere_is_none():
     assert resolve_date(None, "A caption.", ["A June 3 vote."]) is None
+
+
+@pytest.mark.parametrize("text, found", [
+    ("BY KASHMIRA GANDER ON 11/13/19 AT 4:00 PM EST", [date(2019, 11, 13)]),  # an American byline's short year
+    ("21:17 18.11.2019Get short URL", [date(2019, 11, 18)]),  # the next element glued on
+    ("PUBLISHED TUE, NOV 19 20197:05 AM EST", [date(2019, 11, 19)]),  # the time glued on
+    ("2025-04-08T10:00:00Z", [date(2025, 4, 8)]),
+    ("1/2/19", []),  # January 2 or February 1: never guessed
+    ("3/3/19", [date(2019, 3, 3)]),  # one day whichever way it is read
+    ("11.13.19", []),  # a short year only with slashes
+    ("in 2019s", []), ("Nov 19 2019th", []), ("November 19, 20190", []),
+])
+def test_dates_as_pastes_glue_them(text, found):
+    assert find_dates(text) == found

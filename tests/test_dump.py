@@ -32,13 +32,14 @@ def test_seed_holds_exactly_two_articles():
 
 
 def test_article_without_photo_is_found_by_its_repeated_headline():
-    lines = ["Headline", "", "TT", "153", "", "Headline", "", "Body one.", "", "Body two."]
+    lines = ["Storm closes the coast road", "", "TT", "153", "", "Storm closes the coast road", "", "Body one.", "",
+             "Body two."]
     (article,) = split_articles(lines, "x")
     assert [line.text for line in article.body] == ["Body one.", "Body two."]
 
 
 def test_paragraph_pasted_twice_is_not_a_new_article():
-    lines = ["Head", "", "Cap. (AP)", "Cap. (AP)", "TT", "20", "", "Head", "",
+    lines = ["Ferry fares rise again", "", "Cap. (AP)", "Cap. (AP)", "TT", "20", "", "Ferry fares rise again", "",
              "Said twice", "", "Said twice", "", "End."]
     (article,) = split_articles(lines, "x")
     assert [line.text for line in article.body] == ["Said twice", "Said twice", "End."]
@@ -47,3 +48,12 @@ def test_paragraph_pasted_twice_is_not_a_new_article():
 def test_text_with_no_article_shape_is_rejected():
     with pytest.raises(DumpError, match="no recognisable article"):
         split_articles(["Some notes.", "", "More notes."], "notes.txt")
+
+
+def test_a_section_label_repeated_on_a_page_is_no_dump_headline():
+    """A pasted page names its section over the menu and over the story:
+    "HEALTH" twice, the real headline and byline between, is not the dump layout."""
+    lines = ["HEALTH", "Cannabis use disorder is rising", "BY A. WRITER ON 11/13/19", "SHARE", "HEALTH",
+             "Rates of cannabis use disorder have risen in states where the drug is legal."]
+    with pytest.raises(DumpError, match="no recognisable article"):
+        split_articles(lines, "x")

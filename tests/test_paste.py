@@ -207,3 +207,19 @@ def test_a_sidebar_table_does_not_take_the_storys_place(convert, tmp_path):
     assert (code, stderr) == (0, "")
     (post,) = read_posts(tmp_path / "posts").values()
     assert len(paragraphs(post)) == len(STORY) and "Team 1" not in body_of(post)
+
+
+def test_a_paste_dated_in_an_american_byline_under_a_repeated_section_label(convert, tmp_path):
+    """"LOCAL" over the menu and again over the story is no dump headline; the
+    byline's 03/13/25 dates the story."""
+    story = LIBRARY.read_text(encoding="utf-8").splitlines()[11:15]
+    paste = tmp_path / "library.txt"
+    paste.write_text("\n".join(["The Valley Courier", "LOCAL", "Library to open on Sundays after residents' petition",
+                                "BY TOM BELL ON 03/13/25 AT 4:00 PM EST", "SHARE", "LOCAL", *story, "About us"]),
+                     encoding="utf-8")
+    code, _, stderr = convert(paste, "--output", tmp_path / "posts")
+    assert (code, stderr) == (0, "")
+    (post,) = read_posts(tmp_path / "posts").values()
+    assert header_of(post)["Title"] == "Library to open on Sundays after residents' petition"
+    assert header_of(post)["Date"] == "2025-03-13"
+    assert len(paragraphs(post)) == 4

@@ -31,12 +31,17 @@ _MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) fo
 _MONTH = r"(?P<month>" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")\.?"
 _WEEKDAY = r"(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+)?"
 _ORDINAL = r"(?:st|nd|rd|th)?"
+# A date ends the word, but a paste glues block elements together: the next
+# element's capital ("18.11.2019Get short URL") or the time after a year
+# ("Nov 19 20197:05 AM") may follow it directly, as may an ISO time ("2025-04-08T10:00").
+_AFTER_A_DATE = r"(?=$|[\W_]|(?-i:[A-Z][a-z])|\d{1,2}:\d{2}(?!\d)|T\d{2}:)"
 _FULL_DATE = re.compile(
     rf"(?<!\w){_WEEKDAY}(?:{_MONTH}\s+(?P<day>\d{{1,2}}){_ORDINAL},?\s+(?P<year>\d{{4}})"
     rf"|(?P<day2>\d{{1,2}})(?:\.|{_ORDINAL})?\s+(?:de\s+)?{_MONTH.replace('month', 'month2')},?\s+"
     rf"(?:de\s+)?(?P<year2>\d{{4}})"
     rf"|(?P<year3>\d{{4}})[-/.](?P<month3>\d{{2}})[-/.](?P<day3>\d{{2}})(?!\d)"
-    rf"|(?<!\d)(?P<first4>\d{{1,2}})(?P<sep>[-/.])(?P<second4>\d{{1,2}})(?P=sep)(?P<year4>\d{{4}})(?!\d))(?!\w)",
+    rf"|(?<!\d)(?P<first4>\d{{1,2}})(?P<sep>[-/.])(?P<second4>\d{{1,2}})(?P=sep)(?P<year4>\d{{4}}|\d{{2}}(?=\s|$))(?!\d))"
+    rf"{_AFTER_A_DATE}",
     re.IGNORECASE,
 )
 
@@ -52,8 +57,12 @@ def find_dates(text: str) -> list[date]:
             year, month, day = int(match["year3"]), int(match["month3"]), int(match["day3"])
         elif match["year4"]:
             first, second, year = int(match["first4"]), int(match["second4"]), int(match["year4"])
-            if (first > 12) == (second > 12):
-                continue  # 11.04.2019: April or November? never guessed
+            if year < 100:  # 11/13/19: a two-digit year only with slashes, as American bylines write it
+                if match["sep"] != "/":
+                    continue
+                year += 2000
+            if first != second and (first > 12) == (second > 12):
+                continue  # 11.04.2019: April or November? never guessed (03.03.2019 is one day either way)
             day, month = (first, second) if first > 12 else (second, first)
         else:
             month = _MONTHS[(match["month"] or match["month2"]).lower()]
