@@ -49,8 +49,14 @@ class RawArticle:
     dropped: tuple[tuple[Line, str], ...] = field(default=())
 
 
+_INVISIBLE = " \t\u200b\u200c\u200d\u2060\ufeff\u00a0"
+
+
 def _tidy(line: str, separator: str) -> str:
-    """Runs of white space as one space; tabs as `separator`, none at either end."""
+    """Runs of white space as one space; tabs as `separator`, none at either end; a
+    line of nothing but zero-width characters (a page's spacer paragraph) blank."""
+    if not line.strip(_INVISIBLE):
+        return ""
     return separator.join(cell for cell in (" ".join(part.split()) for part in line.split("\t")) if cell)
 
 
