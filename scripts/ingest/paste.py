@@ -175,6 +175,14 @@ def table_rows(texts: list[str]) -> set[int]:
     return rows
 
 
+def is_label(text: str) -> bool:
+    """A list-shaped story's short heading ("Meal 2", "Open-air cinema"): two or
+    three words, capitalised, no caption, byline, date or button; a subhead when
+    a paragraph follows it."""
+    return (2 <= line_words(text) < SENTENCE_WORDS and text[:1].isupper() and not _BOILERPLATE.match(text)
+            and not _CAPTION.match(text) and not is_promo(text) and not is_byline(text) and not is_dateline(text))
+
+
 def line_weights(texts: list[str]) -> list[float]:
     weights = [line_weight(text) for text in texts]
     for index in table_rows(texts):
@@ -317,6 +325,8 @@ def extract_pasted(lines: list[Line], source: str) -> Article | None:
         elif is_prose(line.text) or is_sentence(line.text):
             blocks.append(Block("paragraph", line.text, line.number))
         elif is_subhead(line.text) and line_words(line.text) >= 2:
+            blocks.append(Block("subhead", line.text, line.number))
+        elif is_label(line.text) and index + 1 < end and weights[index + 1] > 0:
             blocks.append(Block("subhead", line.text, line.number))
         else:
             dropped.append((line, "not article text"))
