@@ -228,10 +228,10 @@ def test_a_paste_dated_in_an_american_byline_under_a_repeated_section_label(conv
 def test_a_list_shaped_story_keeps_the_short_heading_of_each_item(convert, tmp_path):
     events = {"Farmers market": "Stalls from twenty growers fill the square from eight until one on Saturday morning.",
               "Harbour fun run": "The five-kilometre course starts at the lifeboat station at ten, and entry is free.",
-              "Open-air cinema": "A family film is shown on the green at dusk; bring a blanket and a torch for the walk home."}
+              "Open-air cinema": "A family film is shown on the green at dusk; bring a blanket and a torch."}
     lines = ["The Valley Courier", "Menu", "What's on this weekend in the valley", "Friday, 6 June 2025",
-             "Three events bring the town centre to life this weekend, and the council has closed the high street to cars "
-             "from Friday evening until Sunday night so that stalls and crowds have room.",
+             "Three events bring the town centre to life this weekend, and the council has closed the high "
+             "street to cars from Friday evening until Sunday night so that stalls and crowds have room.",
              *(line for name, text in events.items() for line in (name, text)), "Share", "About us"]
     paste = tmp_path / "weekend.txt"
     paste.write_text("\n".join(lines), encoding="utf-8")
