@@ -25,6 +25,16 @@ def paragraphs(post: str) -> list[str]:
     return [block.removeprefix("## ") for block in body_of(post).strip().split("\n\n")]
 
 
+def post_of_paste(convert, tmp_path, lines: list[str]) -> str:
+    """The one post a paste of these lines becomes, converted without a word on stderr."""
+    paste = tmp_path / "paste.txt"
+    paste.write_text("\n".join(lines), encoding="utf-8")
+    code, _, stderr = convert(paste, "--output", tmp_path / "posts")
+    assert (code, stderr) == (0, "")
+    (post,) = read_posts(tmp_path / "posts").values()
+    return post
+
+
 def test_a_pasted_page_becomes_the_story_alone(convert, tmp_path):
     code, _, stderr = convert(FERRY, "--output", tmp_path)
     assert (code, stderr) == (0, "")
@@ -137,11 +147,7 @@ def test_a_discussion_longer_than_the_story_is_never_taken_for_it(convert, tmp_p
              if line not in ("10 comments", "Join the conversation")]
     if heading:
         lines.insert(lines.index("Sort by: Newest"), heading)
-    paste = tmp_path / "library.txt"
-    paste.write_text("\n".join(lines), encoding="utf-8")
-    code, _, stderr = convert(paste, "--output", tmp_path / "posts")
-    assert (code, stderr) == (0, "")
-    (post,) = read_posts(tmp_path / "posts").values()
+    post = post_of_paste(convert, tmp_path, lines)
     found = paragraphs(post)
     assert found[0].startswith("The town library will open on Sunday afternoons")
     assert found[-1].startswith("The trial will run for six months")
@@ -213,13 +219,10 @@ def test_a_paste_dated_in_an_american_byline_under_a_repeated_section_label(conv
     """"LOCAL" over the menu and again over the story is no dump headline; the
     byline's 03/13/25 dates the story."""
     story = LIBRARY.read_text(encoding="utf-8").splitlines()[11:15]
-    paste = tmp_path / "library.txt"
-    paste.write_text("\n".join(["The Valley Courier", "LOCAL", "Library to open on Sundays after residents' petition",
-                                "BY TOM BELL ON 03/13/25 AT 4:00 PM EST", "SHARE", "LOCAL", *story, "About us"]),
-                     encoding="utf-8")
-    code, _, stderr = convert(paste, "--output", tmp_path / "posts")
-    assert (code, stderr) == (0, "")
-    (post,) = read_posts(tmp_path / "posts").values()
+    post = post_of_paste(convert, tmp_path, ["The Valley Courier", "LOCAL",
+                                             "Library to open on Sundays after residents' petition",
+                                             "BY TOM BELL ON 03/13/25 AT 4:00 PM EST", "SHARE", "LOCAL", *story,
+                                             "About us"])
     assert header_of(post)["Title"] == "Library to open on Sundays after residents' petition"
     assert header_of(post)["Date"] == "2025-03-13"
     assert len(paragraphs(post)) == 4
@@ -233,12 +236,7 @@ def test_a_list_shaped_story_keeps_the_short_heading_of_each_item(convert, tmp_p
              "Three events bring the town centre to life this weekend, and the council has closed the high "
              "street to cars from Friday evening until Sunday night so that stalls and crowds have room.",
              *(line for name, text in events.items() for line in (name, text)), "Share", "About us"]
-    paste = tmp_path / "weekend.txt"
-    paste.write_text("\n".join(lines), encoding="utf-8")
-    code, _, stderr = convert(paste, "--output", tmp_path / "posts")
-    assert (code, stderr) == (0, "")
-    (post,) = read_posts(tmp_path / "posts").values()
-    body = body_of(post)
+    body = body_of(post_of_paste(convert, tmp_path, lines))
     for name, text in events.items():
         assert f"## {name}\n\n{text}" in body
     assert "Share" not in body and "About us" not in body

@@ -111,10 +111,10 @@ def is_noise(text: str) -> bool:
 _NOISE_SHAPE = re.compile(r"[A-Z]{1,3}|\d{1,4}")
 
 
-def is_headline_sized(text: str) -> bool:
-    """A headline has words enough; a section's label repeated on a page ("HEALTH",
-    once over the menu and once over the story) is no dump headline."""
-    return len(text.split()) >= 3 or len(text) >= 16  # 16 characters: a headline in a script without spaces
+def is_section_label(text: str) -> bool:
+    """One word of letters: a section's label that a page writes twice ("HEALTH",
+    over the menu and over the story), never a dump's headline."""
+    return text.isalpha() and len(text) < 16  # longer: a headline in a script without spaces
 
 
 def _header_end(lines: list[Line], start: int) -> int | None:
@@ -125,7 +125,7 @@ def _header_end(lines: list[Line], start: int) -> int | None:
     So a paragraph that happens to repeat is not taken for a new headline.
     """
     headline = lines[start].text
-    if is_noise(headline) or not is_headline_sized(headline):
+    if is_noise(headline) or is_section_label(headline):
         return None
     for end in range(start + 2, min(start + 2 + MAX_HEADER_LINES, len(lines))):
         if lines[end].text == headline:
