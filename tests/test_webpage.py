@@ -300,3 +300,15 @@ def test_a_story_set_in_two_chunks_around_an_advert_is_kept_whole(convert, tmp_p
     assert paragraphs[7].startswith("Opponents on the board argued")
     assert paragraphs[-1].startswith("A public drop-in session")
     assert "Advertisement" not in body_of(post)
+
+
+def test_a_second_opinion_that_misses_the_story_is_not_heard(convert, tmp_path):
+    """The story sits in a container whose class names say sidebar: resiliparse's
+    main content is the one line outside it. The two disagree on what the article
+    is, so trafilatura's article stands whole."""
+    code, _, stderr = convert(PAGES / "story_in_a_sidebar_class.html", "--output", tmp_path)
+    assert (code, stderr) == (0, "")
+    (post,) = read_posts(tmp_path).values()
+    paragraphs = paragraphs_of(post)
+    assert len(paragraphs) == 8 and paragraphs[0].startswith("The Valley Water Board voted five to two")
+    assert "switchboard" not in body_of(post)

@@ -14,6 +14,7 @@ Text is compared as the benchmark compares it: runs of four words.
 
 from __future__ import annotations
 
+import logging
 import re
 
 from .clean import Block
@@ -24,6 +25,9 @@ SHINGLE_WORDS = 4
 MIN_VOUCHED_WORDS = 4
 # At least this share of a paragraph's shingles in the other's main content vouches for it.
 VOUCHED_SHARE = 0.5
+# Below this share of trafilatura's article in resiliparse's main content, the two
+# read different things as the article: no vote.
+AGREED_SHARE = 0.5
 # trafilatura's article holds less than this share of resiliparse's: perhaps part of a story.
 IN_PART_SHARE = 0.6
 # readability's article stands only when it holds this much of trafilatura's.
@@ -50,23 +54,29 @@ def main_content(html: str) -> set[tuple[str, ...]]:
 
     try:
         return shingles(extract_plain_text(HTMLTree.parse(html), main_content=True))
-    except HTMLParserException:
+    except (HTMLParserException, ValueError, RecursionError, MemoryError):  # a second opinion never fails a page
         return set()
 
 
 def vouched_blocks(blocks: tuple[Block, ...], main: set, quoted: str) -> tuple[Block, ...]:
     """The blocks resiliparse's main content vouches for, with every short block,
-    table and quotation (all of them when resiliparse found no main content)."""
-    if not main:
+    table and quotation. All of them when the two disagree on what the article
+    is (resiliparse found no main content, or one that holds less than half of
+    trafilatura's article: then it is resiliparse that went wrong), or when the
+    vote would leave out most of the article."""
+    words = sum(len(_WORD.findall(block.text)) for block in blocks)
+    if share_in(shingles(" ".join(block.text for block in blocks)), main) < AGREED_SHARE:
         return blocks
-    return tuple(block for block in blocks
-                 if block.kind == "table" or len(_WORD.findall(block.text)) < MIN_VOUCHED_WORDS
-                 or _words(block.text) in quoted or share_in(shingles(block.text), main) >= VOUCHED_SHARE)
+    vouched = tuple(block for block in blocks
+                    if block.kind == "table" or len(_WORD.findall(block.text)) < MIN_VOUCHED_WORDS
+                    or f" {_words(block.text)} " in quoted
+                    or share_in(shingles(block.text), main) >= VOUCHED_SHARE)
+    return vouched if sum(len(_WORD.findall(block.text)) for block in vouched) * 2 > words else blocks
 
 
 def quoted_text(body) -> str:
     """The words of every quotation in trafilatura's XML body, one string to search in."""
-    return " | ".join(_words("".join(quote.itertext())) for quote in body.iter("quote"))
+    return "".join(f" {_words(' '.join(quote.itertext()))} |" for quote in body.iter("quote"))
 
 
 def _words(text: str) -> str:
@@ -82,13 +92,15 @@ def readability_article(html: str, text: str) -> str | None:
     article) and much more: its blocks (paragraphs, heads, lists, tables,
     quotations) in one `<article>`, out of the page's nesting, so that
     trafilatura reads them all again. Else None."""
+    from lxml.etree import LxmlError
     from lxml.html import fromstring, tostring
     from readability import Document
     from readability.readability import Unparseable
 
+    logging.getLogger("readability.readability").disabled = True  # it logs a page it cannot read, traceback and all
     try:
         article = fromstring(Document(html).summary(html_partial=False))
-    except (Unparseable, ValueError):  # lxml's ParserError is a ValueError too
+    except (Unparseable, LxmlError, ValueError, RecursionError):  # a second opinion never fails a page
         return None
     mine, found = shingles(text), shingles(article.text_content())
     if share_in(mine, found) < WHOLE_SHARE or share_in(found, mine) >= IN_PART_SHARE:
