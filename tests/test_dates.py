@@ -49,6 +49,9 @@ def test_no_date_anywhere_is_none():
 
 @pytest.mark.parametrize("text, found", [
     ("BY KASHMIRA GANDER ON 11/13/19 AT 4:00 PM EST", [date(2019, 11, 13)]),  # an American byline's short year
+    ("Posted 11/13/19, 4:00 PM", [date(2019, 11, 13)]), ("(11/13/19)", [date(2019, 11, 13)]),
+    ("Updated 11/13/19.", [date(2019, 11, 13)]),
+    ("11/13/98", [date(1998, 11, 13)]),  # not 2098: POSIX's pivot, 69
     ("21:17 18.11.2019Get short URL", [date(2019, 11, 18)]),  # the next element glued on
     ("PUBLISHED TUE, NOV 19 20197:05 AM EST", [date(2019, 11, 19)]),  # the time glued on
     ("2025-04-08T10:00:00Z", [date(2025, 4, 8)]),

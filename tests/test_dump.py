@@ -57,3 +57,9 @@ def test_a_section_label_repeated_on_a_page_is_no_dump_headline():
              "Rates of cannabis use disorder have risen in states where the drug is legal."]
     with pytest.raises(DumpError, match="no recognisable article"):
         split_articles(lines, "x")
+
+
+def test_a_short_headline_in_a_script_without_spaces_is_a_dump_headline():
+    lines = ["東京で大雨警報", "", "TT", "20", "", "東京で大雨警報", "", "気象庁は大雨警報を出した。"]
+    (article,) = split_articles(lines, "x")
+    assert article.headline.text == "東京で大雨警報"

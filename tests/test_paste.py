@@ -120,6 +120,8 @@ def test_relative_stamps_are_never_dates():
 
 
 @pytest.mark.parametrize("line", [
+    "Ferries Fares Fuel costs Northern isles Kirkwall Stromness Orkney Shetland Community councils Transport "
+    "authority Pensioners Students Harbour strike Winter timetable Island life Marine fuel Concession fares",
     "Filed under: ferries, fares, fuel costs, the northern isles, island communities and transport policy.",
     "Tags: Ferries, Fares, Fuel costs, Northern isles, Community councils, Transport authority, Pensioners",
     "Topics: island life, transport, fuel prices, regional government and the cost of living this winter.",
@@ -139,12 +141,17 @@ def test_a_keyword_or_tag_line_below_the_story_is_not_the_story(convert, tmp_pat
 LIBRARY = FIXTURES / "pastes" / "library_sundays_discussion.txt"
 
 
-@pytest.mark.parametrize("heading", ["12 comments", "Join the conversation", "Discussion", None])
-def test_a_discussion_longer_than_the_story_is_never_taken_for_it(convert, tmp_path, heading):
+HEADINGS = ["12 comments", "Join the conversation", "Discussion", "5 Responses", "Have your say", "What do you think?"]
+
+
+@pytest.mark.parametrize(("heading", "replies"), [*((heading, True) for heading in HEADINGS),
+                                                  *((heading, False) for heading in HEADINGS), (None, True)])
+def test_a_discussion_longer_than_the_story_is_never_taken_for_it(convert, tmp_path, heading, replies):
     """Ten readers' comments, four times the story's length: under a heading
-    that opens them, or under none (a thread of "Reply" lines)."""
+    that opens them (with or without "Reply" lines under each), or under none,
+    a thread of "Reply" lines."""
     lines = [line for line in LIBRARY.read_text(encoding="utf-8").splitlines()
-             if line not in ("10 comments", "Join the conversation")]
+             if line not in ("10 comments", "Join the conversation") and (replies or line not in ("Reply", "Like"))]
     if heading:
         lines.insert(lines.index("Sort by: Newest"), heading)
     post = post_of_paste(convert, tmp_path, lines)
@@ -154,6 +161,16 @@ def test_a_discussion_longer_than_the_story_is_never_taken_for_it(convert, tmp_p
     assert len(found) == 4
     for comment in ("Finally.", "Eighteen thousand a year", "Reply", "riverside_reader"):
         assert comment not in body_of(post), comment
+
+
+def test_a_comments_link_above_a_blog_post_opens_no_discussion(convert, tmp_path):
+    """"2 Replies" under the headline is a link to the comments, not their start."""
+    lines = LIBRARY.read_text(encoding="utf-8").splitlines()
+    lines.insert(lines.index("By Tom Bell") + 1, "2 Replies")
+    lines[lines.index("Join the conversation")] = "Leave a Reply"
+    post = post_of_paste(convert, tmp_path, [line for line in lines if line != "10 comments"])
+    assert paragraphs(post)[0].startswith("The town library will open on Sunday afternoons")
+    assert len(paragraphs(post)) == 4
 
 
 def test_a_paste_the_reader_is_unsure_of_is_written_with_one_warning_line(convert, tmp_path):
@@ -178,7 +195,7 @@ def test_a_paste_the_reader_is_unsure_of_is_written_with_one_warning_line(conver
     assert header_of(post)["Title"] == "Storm leaves thousands without power"
     assert warning.startswith(f"warning: {paste}:3: unsure which text is the story: kept 63 words (lines 5-7), "
                               "dropped 40 words of prose elsewhere")
-    assert "lines 33-34 (40 words) was left out" in warning
+    assert "another run of prose, 40 words at lines 33-34, was left out" in warning
 
 
 def test_a_story_read_with_confidence_gets_no_warning(convert, tmp_path):
@@ -204,15 +221,50 @@ def test_a_table_copied_from_a_page_stays_a_table(convert, tmp_path):
 
 
 def test_a_sidebar_table_does_not_take_the_storys_place(convert, tmp_path):
-    """A league table after a story: kept out, the story whole."""
+    """A league table right after a story, a share bar between: kept out, the story whole."""
     table = "\n".join(["Pos\tTeam\tPld\tPts", *(f"{n}\tTeam {n}\t12\t{30 - n}" for n in range(1, 11))])
-    paste = tmp_path / "ferry.txt"
-    paste.write_text(FERRY.read_text(encoding="utf-8").replace("About us\n", f"League table\n{table}\nAbout us\n"),
-                     encoding="utf-8")
-    code, _, stderr = convert(paste, "--output", tmp_path / "posts")
-    assert (code, stderr) == (0, "")
-    (post,) = read_posts(tmp_path / "posts").values()
+    last = "The regional transport authority said it would meet the company next week"
+    text = FERRY.read_text(encoding="utf-8")
+    end = text.index("\n", text.index(last))
+    post = post_of_paste(convert, tmp_path, [text[:end], "Share", "League table", table, text[end + 1:]])
     assert len(paragraphs(post)) == len(STORY) and "Team 1" not in body_of(post)
+    assert "League table" not in body_of(post)
+
+
+def test_a_table_with_empty_cells_stays_one_table(convert, tmp_path):
+    """An empty corner over the row names, an empty cell in a row: the rows keep their columns."""
+    rows = ["\tHigh tide\tLow tide", "Mon\t06:10\t12:25", "Tue\t\t13:05", "Wed\t07:40\t13:50"]
+    lines = FERRY.read_text(encoding="utf-8").splitlines()
+    at = lines.index("It added that concession fares for pensioners and students would be frozen.")
+    post = post_of_paste(convert, tmp_path, [*lines[:at], *rows, *lines[at:]])
+    assert "|   | High tide | Low tide |\n|---|---|---|\n| Mon | 06:10 | 12:25 |\n| Tue |   | 13:05 |" in body_of(post)
+
+
+def test_a_table_above_the_story_is_never_its_headline(convert, tmp_path):
+    rows = ["Station and harbour\tHigh tide\tLow tide", "Kirkwall\t06:10\t12:25", "Stromness\t06:40\t12:55"]
+    lines = FERRY.read_text(encoding="utf-8").splitlines()
+    at = lines.index("Ferry fares to rise by a fifth as operator blames fuel costs")
+    post = post_of_paste(convert, tmp_path, [*lines[:at - 2], *rows, *lines[at - 2:]])
+    assert header_of(post)["Title"] == "Ferry fares to rise by a fifth as operator blames fuel costs"
+
+
+def test_a_paste_that_is_only_a_table_is_a_one_line_error(convert, tmp_path):
+    paste = tmp_path / "tides.txt"
+    paste.write_text("\n".join(["Tide times for the northern isles", "Station\tHigh tide\tLow tide",
+                                *(f"Harbour {n}\t06:{n}0\t12:{n}5" for n in range(1, 6))]), encoding="utf-8")
+    code, _, stderr = convert(paste, "--output", tmp_path / "posts")
+    assert code == 1
+    assert stderr.startswith(f"error: {paste}: no article found") and len(stderr.splitlines()) == 1
+
+
+def test_one_short_line_before_a_paragraph_is_no_subhead(convert, tmp_path):
+    """A byline's role, or a button inside the story: left out, where the
+    headings of a list-shaped story's items are kept."""
+    lines = FERRY.read_text(encoding="utf-8").splitlines()
+    lines.insert(lines.index("Transport correspondent") + 1, "Local Democracy Reporter")
+    lines.insert(lines.index("Why fuel costs matter"), "Article continues below")
+    body = body_of(post_of_paste(convert, tmp_path, lines))
+    assert "Local Democracy Reporter" not in body and "continues below" not in body
 
 
 def test_a_paste_dated_in_an_american_byline_under_a_repeated_section_label(convert, tmp_path):

@@ -35,12 +35,15 @@ _ORDINAL = r"(?:st|nd|rd|th)?"
 # element's capital ("18.11.2019Get short URL") or the time after a year
 # ("Nov 19 20197:05 AM") may follow it directly, as may an ISO time ("2025-04-08T10:00").
 _AFTER_A_DATE = r"(?=$|[\W_]|(?-i:[A-Z][a-z])|\d{1,2}:\d{2}(?!\d)|T\d{2}:)"
+# A two-digit year below this is this century's, from it the last one's (POSIX's
+# pivot for %y: fixed, so the same paste is dated the same whenever it is read).
+TWO_DIGIT_PIVOT = 69
 _FULL_DATE = re.compile(
     rf"(?<!\w){_WEEKDAY}(?:{_MONTH}\s+(?P<day>\d{{1,2}}){_ORDINAL},?\s+(?P<year>\d{{4}})"
     rf"|(?P<day2>\d{{1,2}})(?:\.|{_ORDINAL})?\s+(?:de\s+)?{_MONTH.replace('month', 'month2')},?\s+"
     rf"(?:de\s+)?(?P<year2>\d{{4}})"
     rf"|(?P<year3>\d{{4}})[-/.](?P<month3>\d{{2}})[-/.](?P<day3>\d{{2}})(?!\d)"
-    rf"|(?<!\d)(?P<first4>\d{{1,2}})(?P<sep>[-/.])(?P<second4>\d{{1,2}})(?P=sep)(?P<year4>\d{{4}}|\d{{2}}(?=\s|$))(?!\d))"
+    rf"|(?<!\d)(?P<first4>\d{{1,2}})(?P<sep>[-/.])(?P<second4>\d{{1,2}})(?P=sep)(?P<year4>\d{{4}}|\d{{2}}(?![/.-]?\d))(?!\d))"
     rf"{_AFTER_A_DATE}",
     re.IGNORECASE,
 )
@@ -49,8 +52,9 @@ _FULL_DATE = re.compile(
 def find_dates(text: str) -> list[date]:
     """Every valid full date in `text`, in order of appearance: `April 8, 2025`,
     `Nov. 18th 2019`, `8 April 2025`, `25. September 2018`, `22 de outubro de 2010`,
-    `2019-04-10`, `11.14.2019`, `14/11/2019`. A date without a year, or in an
-    order that could be read two ways (`11.04.2019`), is never taken."""
+    `2019-04-10`, `11.14.2019`, `14/11/2019`, `11/13/19`, and as pastes glue
+    them (`18.11.2019Get`, `NOV 19 20197:05 AM`). A date without a year, or in
+    an order that could be read two ways (`11.04.2019`), is never taken."""
     found = []
     for match in _FULL_DATE.finditer(text):
         if match["year3"]:
@@ -60,7 +64,7 @@ def find_dates(text: str) -> list[date]:
             if year < 100:  # 11/13/19: a two-digit year only with slashes, as American bylines write it
                 if match["sep"] != "/":
                     continue
-                year += 2000
+                year += 2000 if year < TWO_DIGIT_PIVOT else 1900
             if first != second and (first > 12) == (second > 12):
                 continue  # 11.04.2019: April or November? never guessed (03.03.2019 is one day either way)
             day, month = (first, second) if first > 12 else (second, first)

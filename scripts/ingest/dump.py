@@ -19,6 +19,8 @@ from . import data
 MAX_HEADER_LINES = 8
 # Control characters XML 1.0 forbids (one in a story stops Pelican's feed
 # writer) or that no reader can see; tab and line ends are whitespace.
+# Scripts written without spaces between words.
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
@@ -49,25 +51,28 @@ class RawArticle:
     dropped: tuple[tuple[Line, str], ...] = field(default=())
 
 
-_INVISIBLE = " \t\u200b\u200c\u200d\u2060\ufeff\u00a0"
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
 
-def _tidy(line: str, separator: str) -> str:
-    """Runs of white space as one space; tabs as `separator`, none at either end; a
-    line of nothing but zero-width characters (a page's spacer paragraph) blank."""
-    if not line.strip(_INVISIBLE):
+def _tidy(line: str, keep_tabs: bool) -> str:
+    """Runs of white space as one space. With `keep_tabs`, each tab stays one tab
+    between cells (an empty cell too; trailing tabs go). A line of nothing but
+    white space and zero-width characters (a page's spacer paragraph) is blank."""
+    if not line.translate(_ZERO_WIDTH).strip():
         return ""
-    return separator.join(cell for cell in (" ".join(part.split()) for part in line.split("\t")) if cell)
+    if not keep_tabs:
+        return " ".join(line.split())
+    return "\t".join(" ".join(part.split()) for part in line.split("\t")).rstrip("\t")
 
 
-def decode_with_notes(raw: bytes, source: str, cells: bool = False) -> tuple[list[str], list[str]]:
+def decode_with_notes(raw: bytes, source: str, keep_tabs: bool = False) -> tuple[list[str], list[str]]:
     """Decode UTF-8 (with or without a byte-order mark) into stripped lines,
     with a note for each line that lost control characters.
 
     CRLF and CR line ends, trailing spaces, no-break spaces and control
     characters all vanish here, so later stages see one shape of text
-    whatever the copy looked like. With `cells`, a tab between two words
-    stays one tab: a browser copies a table's row as its cells apart by tabs.
+    whatever the copy looked like. With `keep_tabs`, a tab stays a tab: a
+    browser copies a table's row as its cells apart by tabs.
     """
     if not raw.strip():
         raise DumpError(source, "empty file, no article to convert")
@@ -81,11 +86,10 @@ def decode_with_notes(raw: bytes, source: str, cells: bool = False) -> tuple[lis
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
     lines, notes = [], []
     for number, line in enumerate(text.split("\n"), start=1):
-        separator = "\t" if cells else " "
-        line, removed = _CONTROL.subn("", _tidy(line, separator))
+        line, removed = _CONTROL.subn("", _tidy(line, keep_tabs))
         if removed:
             notes.append(f"{source}:{number}: removed {removed} control character(s)")
-            line = _tidy(line, separator)
+            line = _tidy(line, keep_tabs)
         lines.append(line)
     return lines, notes
 
@@ -111,10 +115,11 @@ def is_noise(text: str) -> bool:
 _NOISE_SHAPE = re.compile(r"[A-Z]{1,3}|\d{1,4}")
 
 
-def is_section_label(text: str) -> bool:
-    """One word of letters: a section's label that a page writes twice ("HEALTH",
-    over the menu and over the story), never a dump's headline."""
-    return text.isalpha() and len(text) < 16  # longer: a headline in a script without spaces
+def is_one_word(text: str) -> bool:
+    """One word of letters, in a script that spaces its words: a section's label
+    a page writes twice ("HEALTH", over the menu and over the story), never a
+    dump's headline (a headline in Japanese is one "word" too)."""
+    return text.isalpha() and not CJK.search(text)
 
 
 def _header_end(lines: list[Line], start: int) -> int | None:
@@ -125,7 +130,7 @@ def _header_end(lines: list[Line], start: int) -> int | None:
     So a paragraph that happens to repeat is not taken for a new headline.
     """
     headline = lines[start].text
-    if is_noise(headline) or is_section_label(headline):
+    if is_noise(headline) or is_one_word(headline):
         return None
     for end in range(start + 2, min(start + 2 + MAX_HEADER_LINES, len(lines))):
         if lines[end].text == headline:

@@ -66,7 +66,7 @@ def expand_inputs(inputs: list[str]) -> tuple[list[str], list[str]]:
 def text_articles(lines: list[str], source: str) -> list[Article]:
     """A text file's articles: the dump layout, or a pasted page."""
     try:
-        raws = split_articles([line.replace("\t", " ") for line in lines], source)
+        raws = split_articles([" ".join(line.split()) for line in lines], source)  # tabs matter in pastes only
     except DumpError:
         raws = []  # not the dump layout: a page pasted from a browser
     # A pasted page can repeat a line the way a dump repeats its headline;
@@ -137,7 +137,7 @@ def read_input(item: str, fetcher=None) -> Found:
         elif url or Path(item).suffix.lower() in PAGE_SUFFIXES:
             found.articles.append(extract_page(raw, source, url=url))
         else:
-            lines, found.notes = decode_with_notes(raw, source, cells=True)
+            lines, found.notes = decode_with_notes(raw, source, keep_tabs=True)
             articles = text_articles(lines, source)
             image = sibling_image(Path(item))
             if image:  # named like the dump: its first story's lead photo

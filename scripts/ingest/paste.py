@@ -23,15 +23,15 @@ import re
 
 from .clean import Article, Block, is_subhead
 from .dates import find_dates
-from .dump import Line
+from .dump import CJK, Line
 
 ARTICLE_RULE = re.compile(r"^\s*(-{3,}|={3,}|\*{3,})\s*$")
 _SENTENCE_END = re.compile(r"[.!?…。！？”\"’»)]$")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _BOILERPLATE = re.compile(
     r"(advertisement|advertising|sponsored|read more|continue reading|related( stories| articles)?|"
     r"share( this)?( article| story)?|comments?|sign up|subscribe|newsletter|follow us|log ?in|sign in|"
     r"(photo|image|picture)( credit)?:.*|©.*|copyright.*|all rights reserved.*|"
+    r"(article )?continues below|listen to (this )?(article|story)|skip (advert|ad)|watch now|"
     r"(tags?|keywords?|topics?|filed under|categor(y|ies)|related topics)\s*:.*)\b.*",
     re.IGNORECASE,
 )
@@ -55,16 +55,21 @@ INLINE_BOX_WEIGHT = -10.0
 INLINE_BOX_LINES = 4
 # Readers' comments come after the story and are prose too: below a heading
 # that opens them, prose counts for less, so a long thread never outweighs it.
-_COMMENTS = re.compile(r".*\b(comments?|conversation|discussion|responses|replies|reactions)\b.*|"
-                       r"leave a (reply|comment)|have your say|what do you think\??", re.IGNORECASE)
+_DISCUSSION_HEADING = re.compile(
+    r"\[? ?(\d+ )?(comments?|responses|replies|reactions)( \(\d+\))? ?\]?|"
+    r"(reader|readers'?) (comments|reactions|views)|"
+    r"discussion( \(\d+\))?|conversation|join the (conversation|discussion)|have your say|what do you think\??|"
+    r"leave a (reply|comment)|(show|view|see|read) (all )?comments|top( rated)? comments|add a comment",
+    re.IGNORECASE)
 AFTER_COMMENTS = 0.25
 # ...and so does a thread that opens under no heading: its comments end in "Reply"
 # or "Report" lines, each comment's author, time and text the lines above.
-_THREAD_MARKER = re.compile(r"(reply|report( abuse| comment)?|flag|permalink|(view )?\d+ repl(y|ies))"
-                            r"( \(\d+\))?", re.IGNORECASE)
+_THREAD_MARKER = re.compile(r"(reply|report( abuse| comment)?|flag|permalink)( \(\d+\))?", re.IGNORECASE)
 THREAD_MARKERS = 2
-STORY_ABOVE_DISCUSSION = 40  # words of prose
 COMMENT_LINES = 3
+# A comments link above the story (a blog post's "Leave a comment", "2 Replies")
+# opens nothing: a discussion starts only below this many words of prose.
+STORY_ABOVE_DISCUSSION = 40
 # A dateline on a line of its own belongs to a story's header; after the
 # article it starts the next teaser of a "more stories" list.
 DATELINE_WEIGHT = -20.0
@@ -78,6 +83,9 @@ NOISE_WEIGHT = -3.0  # what a line that is not prose costs the run it sits in
 # and weighed as prose (at this share of their words: a sidebar's table must not outweigh a story).
 TABLE_ROWS = 3
 TABLE_SHARE = 0.5
+# A list-shaped story has several items, each under a short heading: one such
+# line alone before a paragraph is a byline's role or a button, not a heading.
+LIST_LABELS = 2
 # When the reader is unsure, the post is written and the editor told: another run
 # of prose nearly as heavy as the one kept, a story this short, or more prose
 # left out than kept.
@@ -93,8 +101,11 @@ _CAPTION = re.compile(r".*(\((image|photo|picture|video)s?\b.*\)|\b(photo|image|
 
 def line_words(text: str) -> float:
     """Length in words; scripts written without spaces count two characters a word."""
-    cjk = len(_CJK.findall(text))
+    cjk = len(CJK.findall(text))
     return max(len(text.split()), cjk / 2)
+
+
+_PUNCTUATION = re.compile(r"[.,;:!?。，、！？]")
 
 
 def is_prose(text: str) -> bool:
@@ -102,7 +113,7 @@ def is_prose(text: str) -> bool:
     if words < LONG_PROSE_WORDS and _CAPTION.match(text):
         return False
     if words >= LONG_PROSE_WORDS:
-        return True
+        return bool(_PUNCTUATION.search(text))  # a tag cloud or a run of links has none
     return words >= PROSE_WORDS and bool(_SENTENCE_END.search(text)) and not _BOILERPLATE.match(text)
 
 
@@ -149,30 +160,34 @@ def is_sentence(text: str) -> bool:
 
 def discussion_start(texts: list[str], weights: list[float]) -> int:
     """Where readers' comments start (len(texts) when the paste has none): a
-    heading that opens them, or the first comment of a thread of "Reply" lines."""
-    above = 0.0  # a "Leave a comment" link in a blog post's header opens no discussion: no story above it
-    heading = len(texts)
+    heading that opens them, or the first comment of a thread of "Reply" lines,
+    either below some story."""
+    above, markers = 0.0, []
     for index, (text, weight) in enumerate(zip(texts, weights, strict=True)):
-        if weight == END_WEIGHT and _COMMENTS.fullmatch(text) and above >= STORY_ABOVE_DISCUSSION:
-            heading = index
-            break
-        above += weight if weight > 0 else 0
-    markers = [index for index, text in enumerate(texts) if _THREAD_MARKER.fullmatch(text)]
-    thread = max(0, markers[0] - COMMENT_LINES) if len(markers) >= THREAD_MARKERS else len(texts)
-    return min(heading, thread)
+        if above >= STORY_ABOVE_DISCUSSION and weight <= 0:
+            if _DISCUSSION_HEADING.fullmatch(text):
+                return index
+            if _THREAD_MARKER.fullmatch(text):
+                markers.append(index)
+                if len(markers) == THREAD_MARKERS:
+                    return max(0, markers[0] - COMMENT_LINES)
+        above += max(weight, 0)
+    return len(texts)
 
 
-def table_rows(texts: list[str]) -> set[int]:
-    """The lines that are rows of a table: runs of TABLE_ROWS or more lines of as many tab-separated cells."""
-    rows: set[int] = set()
-    start = 0
+def table_runs(texts: list[str]) -> list[range]:
+    """The tables among the lines: runs of TABLE_ROWS or more lines with as many
+    tabs, each row with two cells or more that say something."""
+    def cells(text: str) -> int:
+        return text.count("\t") if sum(1 for cell in text.split("\t") if cell) >= 2 else 0
+
+    tables, start = [], 0
     for index in range(1, len(texts) + 1):
-        cells = texts[start].count("\t")
-        if index == len(texts) or texts[index].count("\t") != cells:
-            if cells and index - start >= TABLE_ROWS:
-                rows.update(range(start, index))
+        if index == len(texts) or cells(texts[index]) != cells(texts[start]):
+            if cells(texts[start]) and index - start >= TABLE_ROWS:
+                tables.append(range(start, index))
             start = index
-    return rows
+    return tables
 
 
 def is_label(text: str) -> bool:
@@ -183,9 +198,10 @@ def is_label(text: str) -> bool:
             and not _CAPTION.match(text) and not is_promo(text) and not is_byline(text) and not is_dateline(text))
 
 
-def line_weights(texts: list[str]) -> list[float]:
+def line_weights(texts: list[str], tables: list[range]) -> tuple[list[float], int]:
+    """Each line's weight, and where readers' comments start."""
     weights = [line_weight(text) for text in texts]
-    for index in table_rows(texts):
+    for index in (index for table in tables for index in table):
         weights[index] = line_words(texts[index]) * TABLE_SHARE
     comments_from = discussion_start(texts, weights)
     for index in range(comments_from, len(texts)):
@@ -199,7 +215,34 @@ def line_weights(texts: list[str]) -> list[float]:
             if following > 0:
                 weights[index] = INLINE_BOX_WEIGHT
                 break
-    return weights
+    return weights, comments_from
+
+
+def with_whole_tables(run: tuple[int, int], tables: list[range]) -> tuple[int, int]:
+    """The run widened so that it cuts no table."""
+    start, end = run
+    for table in tables:
+        if table.start < start < table.stop:
+            start = table.start
+        if table.start < end < table.stop:
+            end = table.stop
+    return start, end
+
+
+def without_a_trailing_table(run: tuple[int, int], weights: list[float], tables: list[range],
+                             texts: list[str]) -> tuple[int, int]:
+    """The run without a table that closes it after more prose than the table
+    holds words: a sidebar's table (a league table after the story); a table
+    that is most of the run (a schedule, standings) stays."""
+    start, end = run
+    table = next((table for table in tables if start < table.start < end and table.stop >= end), None)
+    if table is None:
+        return run
+    story = prose_words(texts[start:table.start])
+    if story <= sum(line_words(texts[index]) for index in table):
+        return run
+    last = max(index for index in range(start, table.start) if weights[index] > 0)
+    return start, last + 1
 
 
 def in_boxes(weights: list[float]) -> set[int]:
@@ -230,7 +273,7 @@ def best_run(weights: list[float]) -> tuple[int, int]:
 
 def is_headline_like(text: str) -> bool:
     words = line_words(text)
-    return (3 <= words <= 30 and not text.endswith((".", ",", ":", ";", "|"))
+    return (3 <= words <= 30 and "\t" not in text and not text.endswith((".", ",", ":", ";", "|"))
             and not _BOILERPLATE.match(text) and not find_dates(text))
 
 
@@ -246,7 +289,8 @@ def find_headline(lines: list[Line], start: int) -> int | None:
     return max(candidates, key=lambda index: (min(line_words(lines[index].text), 20), index))
 
 
-def doubt_about(lines: list[Line], weights: list[float], run: tuple[int, int], kept_words: float) -> str:
+def doubt_about(lines: list[Line], weights: list[float], run: tuple[int, int], kept_words: float,
+                discussion: int) -> str:
     """Why the story found in a paste may not be the story, for the editor's
     warning line ("" when nothing suggests it)."""
     start, end = run
@@ -254,13 +298,12 @@ def doubt_about(lines: list[Line], weights: list[float], run: tuple[int, int], k
     rival_start, rival_end = best_run(walled)
     kept_weight, rival_weight = sum(weights[start:end]), sum(walled[rival_start:rival_end])
     texts = [line.text for line in lines]
-    discussion = discussion_start(texts, [line_weight(text) for text in texts])
-    left_out = prose_words(texts[:start] + texts[end:discussion])
+    left_out = prose_words(texts[:start] + texts[end:max(end, discussion)])
     reasons = []
     if rival_end > rival_start and rival_weight >= RIVAL_RUN_SHARE * kept_weight and rival_weight > 0:
-        words = prose_words(line.text for line in lines[rival_start:rival_end])
-        reasons.append(f"a run of prose nearly as long at lines {lines[rival_start].number}-"
-                       f"{lines[rival_end - 1].number} ({words:.0f} words) was left out")
+        words = prose_words(texts[rival_start:rival_end])
+        reasons.append(f"another run of prose, {words:.0f} words at lines {lines[rival_start].number}-"
+                       f"{lines[rival_end - 1].number}, was left out")
     if kept_words < SHORT_STORY_WORDS:
         reasons.append("the story is very short")
     if left_out > kept_words:
@@ -288,7 +331,7 @@ def split_pasted(lines: list[str]) -> list[list[Line]]:
 def _without_standfirst(blocks: list[Block], dropped: list, run: list[Line]):
     """A first paragraph set above the byline or dateline is the standfirst
     (the summary under the headline), not the story's lead."""
-    if len(blocks) < 2:
+    if len(blocks) < 2 or blocks[0].kind != "paragraph":
         return blocks, dropped
     between = [line for line in run if blocks[0].line < line.number < blocks[1].line]
     if any(is_byline(line.text) or is_dateline(line.text) for line in between):
@@ -299,43 +342,47 @@ def _without_standfirst(blocks: list[Block], dropped: list, run: list[Line]):
 
 def extract_pasted(lines: list[Line], source: str) -> Article | None:
     """The article in one pasted page, or None when no run of prose is found."""
-    rows = table_rows([line.text for line in lines])
-    lines = [line if index in rows else Line(line.number, line.text.replace("\t", " "))
+    tables = table_runs([line.text for line in lines])
+    in_tables = {index for table in tables for index in table}
+    lines = [line if index in in_tables else Line(line.number, " ".join(line.text.split()))
              for index, line in enumerate(lines)]
-    weights = line_weights([line.text for line in lines])
-    start, end = best_run(weights)
+    texts = [line.text for line in lines]
+    weights, discussion = line_weights(texts, tables)
+    start, end = with_whole_tables(without_a_trailing_table(best_run(weights), weights, tables, texts), tables)
     boxed = in_boxes(weights)
-    if end <= start or not (is_prose(lines[start].text) or start in rows):
+    if end <= start or not (is_prose(lines[start].text) or start in in_tables):
         return None
     at = find_headline(lines, start)
     if at is None:
         return None
     headline = lines[at]
+    labels = {index for index in range(start, end - 1) if is_label(texts[index]) and weights[index + 1] > 0}
+    if len(labels) < LIST_LABELS:  # one short line before a paragraph is a byline's role or a button
+        labels = set()
     blocks = []
     dropped = [(line, "page around the article") for line in lines[:start] if line is not headline]
     for index, line in enumerate(lines[start:end], start=start):
+        table = next((table for table in tables if index in table), None)
         if index in boxed:
             dropped.append((line, "related stories"))
-        elif index in rows:
-            if (index - 1 in rows and blocks and blocks[-1].kind == "table"
-                    and blocks[-1].text.rsplit("\n", 1)[-1].count("\t") == line.text.count("\t")):
-                blocks[-1] = Block("table", f"{blocks[-1].text}\n{line.text}", blocks[-1].line)
-            else:
-                blocks.append(Block("table", line.text, line.number))
+        elif table is not None:
+            if index == table.start:
+                blocks.append(Block("table", "\n".join(texts[row] for row in table), line.number))
         elif is_prose(line.text) or is_sentence(line.text):
             blocks.append(Block("paragraph", line.text, line.number))
-        elif is_subhead(line.text) and line_words(line.text) >= 2:
-            blocks.append(Block("subhead", line.text, line.number))
-        elif is_label(line.text) and index + 1 < end and weights[index + 1] > 0:
+        elif (is_subhead(line.text) and line_words(line.text) >= 2) or index in labels:
             blocks.append(Block("subhead", line.text, line.number))
         else:
             dropped.append((line, "not article text"))
     dropped += [(line, "page around the article") for line in lines[end:]]
+    dropped = [(Line(line.number, " ".join(line.text.split())), reason) for line, reason in dropped]
     blocks, dropped = _without_standfirst(blocks, dropped, lines[start:end])
+    if not any(block.kind == "paragraph" for block in blocks):
+        return None  # a table alone, or labels: no story to summarise
     dates = [found for line in lines[max(0, at - DATELINE_ABOVE):start + 3] for found in find_dates(line.text)]
     kept_words = sum(line_words(block.text) for block in blocks)
     return Article(
         source=source, line=headline.number, headline=headline.text, caption="", credit="",
         blocks=tuple(blocks), dropped=tuple(dropped), published=dates[0] if dates else None,
-        doubt=doubt_about(lines, weights, (start, end), kept_words),
+        doubt=doubt_about(lines, weights, (start, end), kept_words, discussion),
     )
