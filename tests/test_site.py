@@ -49,7 +49,8 @@ def all_pages(site: Path) -> list[Path]:
         "archives/index.html", "2025/index.html", "2025/02/index.html", "2025/01/11/index.html",
         f"{SEOUL}/index.html", "about/index.html", "search/index.html", "404.html",
         "feeds/all.atom.xml", "feeds/all.rss.xml", "feeds/tag/south-korea.atom.xml",
-        "feeds/category/asia.atom.xml", "sitemap.xml", "robots.txt",
+        "feeds/category/asia.atom.xml", "sitemap.xml", "sitemaps/2025.xml", "sitemaps/site.xml",
+        "news-sitemap.xml", "robots.txt",
         "pagefind/bundles.json", "theme/js/search.js", "theme/css/site.css",
     ],
 )
@@ -230,10 +231,23 @@ def test_site_feeds_carry_full_text_and_topic_and_desk_feeds_their_newest_20_sum
     assert len(listed) > 20 and [urlparse(e.link).path for e in big.entries] == [a["href"] for a in listed[:20]]
 
 
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+NEWS_NS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+
+
+def sitemap_children(site: Path) -> dict[str, list[str]]:
+    """The sitemap index's children (their paths on the site) and the URLs each lists."""
+    index = ElementTree.parse(site / "sitemap.xml").getroot()
+    assert index.tag == f"{SITEMAP_NS}sitemapindex"
+    found = {}
+    for loc in index.iter(f"{SITEMAP_NS}loc"):
+        child = urlparse(loc.text).path.lstrip("/")
+        found[child] = [url.text for url in ElementTree.parse(site / child).getroot().iter(f"{SITEMAP_NS}loc")]
+    return found
+
+
 def test_sitemap_lists_every_article_tag_desk_and_archive_page_and_nothing_missing(site):
-    tree = ElementTree.parse(site / "sitemap.xml")
-    locs = tree.findall("{http://www.sitemaps.org/schemas/sitemap/0.9}url/{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
-    paths = {urlparse(loc.text).path for loc in locs}
+    paths = {urlparse(url).path for urls in sitemap_children(site).values() for url in urls}
     for article in articles(site):
         assert "/" + article.removesuffix("index.html") in paths
     for expected in ("/tags/", "/tag/south-korea/", "/categories/", "/category/asia/",
@@ -244,8 +258,41 @@ def test_sitemap_lists_every_article_tag_desk_and_archive_page_and_nothing_missi
     assert "/404.html" not in paths
 
 
-def test_robots_points_to_the_sitemap(site):
-    assert re.search(r"^Sitemap: https?://\S+/sitemap\.xml$", (site / "robots.txt").read_text(), re.M)
+def test_the_sitemap_is_an_index_of_a_child_a_year_and_one_for_the_rest(site):
+    """A story and its day's edition are in their year's child; desks, topics and pages in the site's."""
+    children = sitemap_children(site)
+    assert sorted(children) == ["sitemaps/2024.xml", "sitemaps/2025.xml", "sitemaps/site.xml"]
+    years = {child: {urlparse(url).path.split("/")[1] for url in urls} for child, urls in children.items()}
+    assert years["sitemaps/2024.xml"] == {"2024"} and years["sitemaps/2025.xml"] == {"2025"}
+    assert not {path for path in years["sitemaps/site.xml"] if path.isdigit()}
+    index = ElementTree.parse(site / "sitemap.xml").getroot()
+    lastmods = [entry.findtext(f"{SITEMAP_NS}lastmod") for entry in index]
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", day or "") for day in lastmods)
+
+
+def test_the_news_sitemap_lists_the_last_two_days_stories_with_their_headlines(site):
+    """No date fixed: the two days up to the newest story; each with the publication,
+    its language, a W3C time and the headline the story page shows."""
+    from datetime import date, timedelta
+
+    days = {article: date(*map(int, article.split("/")[:3])) for article in articles(site)}
+    newest = max(days.values())
+    expected = {"/" + article.removesuffix("index.html") for article, day in days.items()
+                if day >= newest - timedelta(days=1)}
+    root = ElementTree.parse(site / "news-sitemap.xml").getroot()
+    listed = {urlparse(url.findtext(f"{SITEMAP_NS}loc")).path: url.find(f"{NEWS_NS}news") for url in root}
+    assert set(listed) == expected and 0 < len(listed) <= 1000
+    for path, news in listed.items():
+        assert news.findtext(f"{NEWS_NS}publication/{NEWS_NS}name") == "News Digest"
+        assert re.fullmatch(r"[a-z]{2}", news.findtext(f"{NEWS_NS}publication/{NEWS_NS}language"))
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00", news.findtext(f"{NEWS_NS}publication_date"))
+        assert news.findtext(f"{NEWS_NS}title") == page(site, path.strip("/")).h1.get_text()
+
+
+def test_robots_points_to_the_sitemap_and_the_news_sitemap(site):
+    robots = (site / "robots.txt").read_text()
+    assert re.search(r"^Sitemap: https?://\S+/sitemap\.xml$", robots, re.M)
+    assert re.search(r"^Sitemap: https?://\S+/news-sitemap\.xml$", robots, re.M)
 
 
 # ---- Escaping ---------------------------------------------------------------
@@ -381,7 +428,9 @@ def test_publish_build_uses_absolute_urls_in_pages_feeds_and_sitemap(tmp_path):
     assert article.select_one('link[rel="canonical"]')["href"].startswith("https://digest.example.org/2025/03/03/")
     rss = feedparser.parse((output / "feeds/all.rss.xml").read_bytes())
     assert rss.entries[0].link.startswith("https://digest.example.org/2025/03/03/")
-    assert "<loc>https://digest.example.org/2025/03/03/" in (output / "sitemap.xml").read_text()
+    assert "<loc>https://digest.example.org/sitemaps/2025.xml</loc>" in (output / "sitemap.xml").read_text()
+    assert "<loc>https://digest.example.org/2025/03/03/" in (output / "sitemaps/2025.xml").read_text()
+    assert "<loc>https://digest.example.org/2025/03/03/" in (output / "news-sitemap.xml").read_text()
 
 
 def test_a_story_page_with_its_stylesheet_stays_within_30_kb(site):

@@ -89,7 +89,8 @@ def test_the_published_story_is_in_the_sitemap_the_feeds_and_the_search_index(si
     """The other side of the test above: the same reading finds what is published."""
     files = output_files(site)
     slug, word = PUBLISHED["slug"], PUBLISHED["word"]
-    assert slug in files["sitemap.xml"]
+    assert slug in "".join(text for name, text in files.items() if name.startswith("sitemaps/"))
+    assert slug in files["news-sitemap.xml"]
     assert word in files["feeds/all.atom.xml"] and word in files["feeds/all.rss.xml"]
     assert slug in files["tag/harbour-works/index.html"] and slug in files["2025/03/04/index.html"]
     fragments = [text for name, text in files.items() if name.endswith(".pf_fragment")]
