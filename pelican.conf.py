@@ -122,6 +122,8 @@ FEED_ALL_ATOM = "feeds/all.atom.xml"
 FEED_ALL_RSS = "feeds/all.rss.xml"
 TAG_FEED_ATOM = "feeds/tag/{slug}.atom.xml"
 CATEGORY_FEED_ATOM = "feeds/category/{slug}.atom.xml"
+SOURCE_FEED_ATOM = "feeds/source/{slug}.atom.xml"  # an outlet's (plugins/newsroom/sources.py)
+# Beside every Atom feed, its JSON Feed 1.1 twin: feeds/all.json, feeds/tag/<slug>.json...
 RSS_FEED_SUMMARY_ONLY = False
 # The site-wide feeds: the newest 100 stories in full. A topic's or a desk's
 # feed: its newest 20, summaries only (plugins/newsroom/incremental.py).

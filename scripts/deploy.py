@@ -200,6 +200,8 @@ def parse_target(url: str) -> Target:
 
 def content_type(name: str) -> str:
     lowered = name.lower()
+    if lowered.startswith("feeds/") and lowered.endswith(".json"):
+        return "application/feed+json"  # JSON Feed's own type: readers tell it from other JSON by it
     for suffix, kind in CONTENT_TYPES.items():
         if lowered.endswith(suffix):
             return kind

@@ -48,6 +48,8 @@ from pelican.urlwrappers import URLWrapper
 from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from .files import write_atomically
+from .jsonfeed import json_feed, json_path
 from .listings import later_pattern, listing_pages
 from .model import SourceHashes, buildmodel
 from .progress import Stage
@@ -464,7 +466,13 @@ class IncrementalWriter(Writer):
         self._journal(complete_path)  # before Pelican makes its folder
         items = [_FeedItem(story, summary_only) for story in stories]
         feed = super().write_feed(items, context, path, url, feed_type, override_output, feed_title)
-        self._record(path, key, [path])
+        files = [path]
+        if feed_type == "atom":  # and its JSON Feed twin (jsonfeed.py)
+            files.append(json_path(path))
+            twin = sanitised_join(self.output_path, files[-1])
+            self._journal(twin)
+            write_atomically(twin, json_feed(items, self.settings, path, url, feed_title).encode("utf-8"))
+        self._record(path, key, files)
         self.rendered += 1
         self._advance(1)
         return feed

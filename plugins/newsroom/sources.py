@@ -6,8 +6,8 @@ outlet), `Source-URL` (the original article) and `Authors`. Here:
 - every story gets `source_slug` and `original_url` (only an http or https
   address: a hand-typed `javascript:` never becomes a link);
 - `source/<slug>/` lists each outlet's stories, newest first, paginated like
-  a desk (`SourcesGenerator`): one page per slug, so `Reuters` and `REUTERS`
-  are one outlet (names.py gives them one name).
+  a desk (`SourcesGenerator`), with its feed (SOURCE_FEED_ATOM): one page
+  per slug, so `Reuters` and `REUTERS` are one outlet (names.py gives them one name).
 """
 
 from __future__ import annotations
@@ -51,6 +51,9 @@ class SourcesGenerator(Generator):
             writer.write_file(save_as, template, self.context, articles=articles,
                               paginated={"articles": articles}, template_name="source", url=url,
                               source_name=name)
+            if self.settings.get("SOURCE_FEED_ATOM"):
+                writer.write_feed(articles, self.context, self.settings["SOURCE_FEED_ATOM"].format(slug=slug),
+                                  feed_title=name)
 
 
 def add_sources_generator(pelican_object):
