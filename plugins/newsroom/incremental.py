@@ -48,6 +48,7 @@ from pelican.urlwrappers import URLWrapper
 from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from .corrections import corrections_html
 from .files import write_atomically
 from .jsonfeed import json_feed, json_path
 from .listings import later_pattern, listing_pages
@@ -162,9 +163,10 @@ class _FeedItem:
         self._summary_only = summary_only
 
     def get_content(self, siteurl):
+        corrections = corrections_html(self._story)  # an editor's corrections open the entry
         if self._summary_only:  # Pelican then sends it as the entry's content, alone
-            return self._story.summary
-        content = self._story.get_content(siteurl)
+            return corrections + self._story.summary
+        content = corrections + self._story.get_content(siteurl)
         original = getattr(self._story, "original_url", "")
         if original:
             content += (f'<p>Originally published by <a href="{escape(original)}">'

@@ -6,10 +6,12 @@ One module per job; `register()` only wires them to Pelican's signals.
     editions.py      daily editions: a story's edition, each day's neighbours, the latest
     related.py       related stories (shared tags, nearby in time) in linear time
     reading_time.py  reading time, once per story
-    sources.py       each story credited to its outlet; a page per outlet
+    sources.py       each story credited to its outlet; a page and a feed per outlet
+    corrections.py   an editor's corrections on the story, in its feeds; corrections/ and its feeds
     names.py         names differing only in case or accents: one outlet, desk, topic, one name
     translations.py  each translation beside its original
-    sitemap.py       a deterministic sitemap
+    sitemap.py       a sitemap index, a child a year, a news sitemap; deterministic
+    jsonfeed.py      JSON Feed 1.1 beside every Atom feed
     assets.py        the theme's CSS and JS under names that change with their bytes
     coverage.py      stories per month, for the charts on topic, desk and archive pages
     photos.py        each story's lead photo: <picture> sources, size, thumbnail
@@ -35,6 +37,7 @@ from __future__ import annotations
 from pelican import signals
 
 from .assets import add_asset_filter, refresh_assets, write_assets
+from .corrections import add_corrections_generator
 from .coverage import add_filters
 from .editions import date_stories, link_editions
 from .incremental import claim_static_files, provide_writer, save_ledger
@@ -86,6 +89,7 @@ def register():
     signals.article_generator_init.connect(convert_on_every_core)
     signals.get_writer.connect(provide_writer)
     signals.get_generators.connect(add_sources_generator)
+    signals.get_generators.connect(add_corrections_generator)
     signals.static_generator_finalized.connect(claim_static_files)
     signals.finalized.connect(save_ledger)
     signals.article_generator_finalized.connect(group_tags)

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
@@ -24,10 +25,19 @@ from .sanitize import sanitize
 
 log = logging.getLogger(__name__)
 
-LISTS = frozenset({"tags", "authors"})  # the fields that hold several values
+LISTS = frozenset({"tags", "authors", "correction"})  # the fields that hold several values
 STATUSES = ("published", "draft", "hidden", "skip")  # Pelican's, for articles and pages alike
 _PLAIN_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+# `Correction: 2025-06-13: An earlier version misstated the number of ships.`
+_CORRECTION = re.compile(r"(\d{4}-\d{2}-\d{2})\s*[:–—-]?\s+(\S.*)", re.DOTALL)
+
+
+@dataclass(frozen=True, order=True)
+class Correction:
+    """An editor's correction to a story: the day it was made and what it says."""
+    day: date
+    text: str
 
 
 def fast_date(name: str, value) -> datetime | None:
@@ -121,6 +131,23 @@ def _check_text_fields(metadata: dict, where: str) -> None:
             del metadata["timezone"]
 
 
+def _check_corrections(metadata: dict, where: str) -> None:
+    """`Correction:` lines, each a day and a sentence, oldest first, as `corrections`."""
+    found = metadata.pop("correction", None)
+    if found is None:
+        return
+    corrections = []
+    for value in found if isinstance(found, list) else [found]:
+        text = " ".join(str(value).split())
+        match = _CORRECTION.fullmatch(text)
+        try:
+            corrections.append(Correction(date.fromisoformat(match[1]), match[2]))
+        except (TypeError, ValueError):  # no match, or a day that is no date
+            log.warning("%s: Correction %r is not 'YYYY-MM-DD: what was corrected'; left out", where, text)
+    if corrections:
+        metadata["corrections"] = tuple(sorted(corrections))
+
+
 def checked_metadata(metadata: dict, unusable: list[tuple[str, object]], settings: dict, where: str,
                      title_is_html: bool = False) -> dict:
     """Pelican's processed metadata, each field usable or gone (one warning each);
@@ -136,6 +163,7 @@ def checked_metadata(metadata: dict, unusable: list[tuple[str, object]], setting
     _check_slug(metadata, settings, where)
     _check_places(metadata, where)
     _check_text_fields(metadata, where)
+    _check_corrections(metadata, where)
     if "summary" in metadata:
         summary = metadata["summary"]
         metadata["summary"] = sanitize(summary if isinstance(summary, str) else " ".join(map(str, summary)),
