@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import buildmodel  # noqa: E402
 from ingest import manifest  # noqa: E402
+from ingest.cards import story_card  # noqa: E402
 from ingest.dump import DumpError  # noqa: E402
 from ingest.enrich import RejectedArticle, enrich_article  # noqa: E402
 from ingest.fetch import ALLOW_PRIVATE_ENV, Fetcher  # noqa: E402
@@ -151,6 +152,8 @@ def convert_article(article, item: str, forced_date: date | None, outlet: str, r
             reason = (getattr(error, "reason", None) or getattr(error, "strerror", None)
                       or str(error).removeprefix(f"{post.image}: "))
             result.warnings.append(f"{item}:{article.line}: lead photo {post.image} left out: {reason}")
+    if post.photo is None:  # a card for search engines and social networks, drawn (cards.py)
+        post = replace(post, card=story_card(post.slug, post.title, post.desk))
     # Rendering here, in the worker, spares the main process; the plan
     # renders again only for a post whose slug had to change.
     markdown = render_post(post, post.slug)

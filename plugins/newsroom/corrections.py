@@ -21,6 +21,7 @@ from feedgenerator import Atom1Feed
 from markupsafe import escape
 from pelican.generators import Generator
 
+from .epoch import dated_by_its_items
 from .jsonfeed import VERSION
 from .sitemap import write_if_changed
 
@@ -48,8 +49,9 @@ def _absolute(base: str, url: str) -> str:
 
 def corrections_atom(listed: list[tuple], settings: dict) -> str:
     base = settings.get("FEED_DOMAIN") or settings.get("SITEURL") or ""
-    feed = Atom1Feed(title=f"{settings['SITENAME']} - Corrections", link=_absolute(base, CORRECTIONS_URL),
-                     feed_url=_absolute(base, FEED_PATH), description="", language=settings.get("DEFAULT_LANG"))
+    feed = dated_by_its_items(Atom1Feed(
+        title=f"{settings['SITENAME']} - Corrections", link=_absolute(base, CORRECTIONS_URL),
+        feed_url=_absolute(base, FEED_PATH), description="", language=settings.get("DEFAULT_LANG")))
     for correction, article in listed:
         link = _absolute(base, article.url)
         stamp = datetime.combine(correction.day, datetime.min.time(), UTC)

@@ -37,7 +37,6 @@ import logging
 import os
 import zlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pelican
@@ -49,6 +48,7 @@ from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from .corrections import corrections_html
+from .epoch import dated_by_its_items
 from .files import write_atomically
 from .jsonfeed import json_feed, json_path
 from .listings import later_pattern, listing_pages
@@ -438,12 +438,7 @@ class IncrementalWriter(Writer):
         """Pelican's feed, dated by its stories; one with none by SOURCE_DATE_EPOCH
         (else the Unix epoch), never by the clock, as feedgenerator would: two
         builds of the same sources must agree byte for byte."""
-        feed = super()._create_new_feed(feed_type, feed_title, context)
-        dated_by_stories = feed.latest_post_date
-        epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-        fixed = datetime.fromtimestamp(int(epoch) if epoch.isdigit() else 0, tz=UTC)
-        feed.latest_post_date = lambda: dated_by_stories() if feed.items else fixed
-        return feed
+        return dated_by_its_items(super()._create_new_feed(feed_type, feed_title, context))
 
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom",
                    override_output=False, feed_title=None):

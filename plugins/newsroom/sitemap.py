@@ -28,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from .epoch import build_epoch
 from .files import write_atomically
 
 SITEMAP_EXCLUDE = ("404.html", "search/index.html")
@@ -137,11 +138,6 @@ def news_sitemap(siteurl: str, sitename: str, default_lang: str, stories: list[t
             f"<news:title>{escape(title)}</news:title></news:news></url>")
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{_SITEMAP_NS}" xmlns:news="{_NEWS_NS}">\n'
             + "".join(f"{row}\n" for row in rows) + "</urlset>\n")
-
-
-def build_epoch() -> datetime | None:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    return datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else None
 
 
 def write_if_changed(path: Path, text: str) -> bool:

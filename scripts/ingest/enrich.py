@@ -51,6 +51,7 @@ class Post:
     date_given: bool = False  # the date came from --date, not from the text
     image: str = ""  # where the lead photo comes from (a file or a URL)
     photo: object = None  # photos.Photo, made in the worker from `image`
+    card: object = None  # cards.Card, drawn in the worker for a story without a photo
     markdown: str = ""  # the rendered post under its own slug, when already rendered
     sketch: frozenset = frozenset()  # store.body_sketch of `markdown`, made in the worker
 

@@ -6,8 +6,9 @@ story), a saved page's lead image (a file saved with the page, or its
 `og:image`), a fetched page's `og:image`. Whatever it is, Pillow decodes
 it, drops every byte of metadata (EXIF, GPS, ICC, comments), and writes it
 as WebP, and AVIF where the installed Pillow can, at each width up to the
-original's. Names carry a hash of the original's bytes, so the same photo
-gives the same files and a changed one never serves a stale cache.
+original's, plus its crops and social card as JPEG (cards.py). Names carry
+a hash of the original's bytes, so the same photo gives the same files and a
+changed one never serves a stale cache.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageOps, features
+
+from .cards import CROPS, photo_crops
 
 WIDTHS = (480, 800, 1200)
 QUALITY = {"webp": 72, "avif": 55}
@@ -41,6 +44,8 @@ class Photo:
     widths: tuple[int, ...]
     formats: tuple[str, ...]
     files: tuple[tuple[str, bytes], ...]
+    crops: tuple[str, ...] = ()  # 16x9, 4x3, 1x1: <base>-<crop>.jpg (cards.py)
+    card: str = ""  # <base>-card.jpg, 1200x630
 
 
 def formats() -> tuple[str, ...]:
@@ -82,8 +87,10 @@ def make_photo(raw: bytes, slug: str) -> Photo:
             out = io.BytesIO()
             resized.save(out, format=kind.upper(), quality=QUALITY[kind])  # no exif=, no icc_profile=
             files.append((f"{base}-{width}.{kind}", out.getvalue()))
+    files += photo_crops(image, base)
     largest = widths[-1]
-    return Photo(base, largest, round(image.height * largest / image.width), widths, written, tuple(files))
+    return Photo(base, largest, round(image.height * largest / image.width), widths, written, tuple(files),
+                 crops=tuple(CROPS), card=f"{base}-card.jpg")
 
 
 def _has_alpha(image: Image.Image) -> bool:

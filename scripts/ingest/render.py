@@ -58,7 +58,8 @@ def photo_fields(photo) -> list[tuple[str, str]]:
     if photo is None:
         return []
     return [("Photo", photo.base), ("Photo-Size", f"{photo.width}x{photo.height}"),
-            ("Photo-Widths", " ".join(map(str, photo.widths))), ("Photo-Formats", " ".join(photo.formats))]
+            ("Photo-Widths", " ".join(map(str, photo.widths))), ("Photo-Formats", " ".join(photo.formats)),
+            ("Photo-Crops", " ".join(photo.crops)), ("Card", photo.card)]
 
 
 def markdown_table(rows: list[list[str]]) -> str:
@@ -100,6 +101,7 @@ def render_post(post: Post, slug: str, modified: date | None = None) -> str:
         ("Authors", "; ".join(metadata_value(name) for name in post.authors)),
         ("Lang", metadata_value(post.lang)),
         *photo_fields(post.photo),
+        ("Card", post.card.name if post.card else ""),
         ("Story", post.story),
         ("Date-Given", "yes" if post.date_given else ""),
     ]

@@ -374,9 +374,11 @@ def write_photos(planned: list[Planned], root: Path) -> dict[Path, OSError]:
     returns the posts whose photo could not be written (they are not written either)."""
     failed = {}
     for item in planned:
-        if item.text is None or item.post.photo is None:
+        photo, card = item.post.photo, item.post.card
+        pictures = [*(photo.files if photo else ()), *(card.files if card else ())]
+        if item.text is None or not pictures:
             continue
-        missing = [(root / name, data) for name, data in item.post.photo.files if not (root / name).exists()]
+        missing = [(root / name, data) for name, data in pictures if not (root / name).exists()]
         errors = write_files(missing)
         if errors:
             failed[item.path] = errors[0][1]
