@@ -115,3 +115,24 @@ def test_every_story_page_gives_search_engines_and_social_networks_what_they_rec
             assert [round(w / h, 2) for w, h in ratios] == [1.78, 1.33, 1.0]
             assert max(w for w, _ in ratios) >= 1200
     assert with_photo >= 1
+
+
+def test_a_post_from_before_cards_gets_its_card_without_an_updated_date(convert, tmp_path):
+    """The converter's first run after cards came: the story did not change, so it
+    gains its Card line and file but no Modified date its readers would take for a correction."""
+    from ingest.render import HASH_KEY, content_hash
+
+    convert(FERRY, "--output", tmp_path / "articles")
+    (path,) = (tmp_path / "articles").glob("*.md")
+    header, body = path.read_text(encoding="utf-8").split("\n\n", 1)
+    lines = [line for line in header.splitlines() if not line.startswith(("Card:", f"{HASH_KEY}:"))]
+    old = "".join(f"{line}\n" for line in lines)
+    digest = content_hash(old + "\n" + body)
+    path.write_text(f"{old}{HASH_KEY}: {digest}\n\n{body}", encoding="utf-8")
+    for card in (tmp_path / "images").glob("*-card.jpg"):
+        card.unlink()
+    code, stdout, _ = convert(FERRY, "--output", tmp_path / "articles")
+    assert code == 0 and "1 updated" in stdout
+    text = path.read_text(encoding="utf-8")
+    assert "Modified:" not in text and "\nCard: images/" in text
+    assert (tmp_path / header_of(text)["Card"]).is_file()

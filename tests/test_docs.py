@@ -64,7 +64,7 @@ def quoted_numbers() -> dict[str, tuple[str, int]]:
         "the headlines of a topic's first page": (r"first (\d+) stories, page 2 the next", listing),
         "a desk's summarised stories": (r"summarises its newest (\d+)", given["DESK_FRONT_SUMMARIES"]),
         "topic and desk feeds": (r"[Tt]opic and desk feeds carry their newest (\d+)", topic_feed),
-        "a topic's feed": (r"each topic's and desk's with its newest (\d+), summaries only", topic_feed),
+        "a topic's feed": (r"each topic's, desk's and outlet's with its newest (\d+), summaries only", topic_feed),
         "full-text feeds": (r"newest (\d+) (?:stories )?in full text", feed),
         "feed entries": (r"(\d+) (?:full-text )?entries", feed),
         "search results a page": (r"Results come (\d+) at a time", search_page_size()),

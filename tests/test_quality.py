@@ -61,6 +61,9 @@ def test_every_feed_parses_and_its_entries_are_the_sites_articles(site):
     feeds = sorted(site.glob("feeds/**/*.xml"))
     assert len(feeds) > 40
     for feed in feeds:
+        if feed.name == "corrections.atom.xml":  # a record of corrections, none in this corpus
+            assert not feedparser.parse(feed.read_bytes()).bozo
+            continue
         parsed = feedparser.parse(feed.read_bytes())
         assert not parsed.bozo, (feed, parsed.get("bozo_exception"))
         assert parsed.entries, feed

@@ -103,7 +103,8 @@ def test_each_unpublished_page_is_written_asks_for_noindex_and_opts_out_of_searc
         assert word in text
         assert '<meta name="robots" content="noindex">' in text, own
         assert "data-pagefind-body" not in text, own
-    assert '<meta name="robots"' not in (site / PUBLISHED["page"]).read_text(encoding="utf-8")
+    published = (site / PUBLISHED["page"]).read_text(encoding="utf-8")
+    assert "noindex" not in published and '<meta name="robots" content="max-image-preview:large">' in published
 
 
 def test_the_search_page_loads_a_bundle_that_exists_when_the_newest_month_is_hidden(site):

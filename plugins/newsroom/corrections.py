@@ -13,6 +13,7 @@ converter updates because its source changed gets none by itself.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -76,10 +77,9 @@ def corrections_json(listed: list[tuple], settings: dict) -> str:
     return json.dumps(feed, ensure_ascii=False, indent=1) + "\n"
 
 
-def _number(correction, article) -> int:
-    """Which of the story's corrections of that day it is (two on one day keep apart)."""
-    same_day = [other for other in article.corrections if other.day == correction.day]
-    return same_day.index(correction) + 1
+def _number(correction, article) -> str:
+    """A name for the correction that no other correction of the story changes: its words' hash."""
+    return hashlib.sha256(correction.text.encode("utf-8")).hexdigest()[:8]
 
 
 class CorrectionsGenerator(Generator):

@@ -457,8 +457,8 @@ class IncrementalWriter(Writer):
         entry = self.previous.get(path)
         if self._still_there(entry, key):
             self.current[path] = entry
-            self.skipped += 1
-            self._advance(1)
+            self.skipped += len(entry["files"])  # the Atom feed and its JSON twin
+            self._advance(len(entry["files"]))
             return None
         self._journal(complete_path)  # before Pelican makes its folder
         items = [_FeedItem(story, summary_only) for story in stories]
@@ -470,8 +470,8 @@ class IncrementalWriter(Writer):
             self._journal(twin)
             write_atomically(twin, json_feed(items, self.settings, path, url, feed_title).encode("utf-8"))
         self._record(path, key, files)
-        self.rendered += 1
-        self._advance(1)
+        self.rendered += len(files)
+        self._advance(len(files))
         return feed
 
     def is_listing_feed(self, path: str) -> bool:

@@ -17,6 +17,8 @@ from __future__ import annotations
 import json
 import re
 
+from markupsafe import Markup
+
 VERSION = "https://jsonfeed.org/version/1.1"
 MEDIA_TYPE = "application/feed+json"
 
@@ -46,7 +48,7 @@ def feed_item(story, base: str) -> dict:
     """One story as a JSON Feed item; `story` a feed item (incremental._FeedItem)."""
     url = _absolute(base, story.url)
     item = {"id": url, "url": url, "title": story._story.title, "content_html": story.get_content(base)}
-    summary = getattr(story, "summary", "")
+    summary = " ".join(Markup(getattr(story, "summary", "") or "").striptags().split())  # plain text, as the spec says
     if summary and summary != item["content_html"]:
         item["summary"] = summary
     item["date_published"] = _iso(story.date)

@@ -57,7 +57,9 @@ def is_published(content) -> bool:
 def news_language(lang: str) -> str:
     """Google News's language: an ISO 639 code, with zh-cn and zh-tw kept apart."""
     lang = lang.lower().replace("_", "-")
-    return lang if lang in ("zh-cn", "zh-tw") else lang.split("-")[0]
+    if lang.startswith("zh"):  # simplified or traditional, as Google News names them
+        return "zh-tw" if any(part in ("hant", "tw", "hk", "mo") for part in lang.split("-")) else "zh-cn"
+    return lang.split("-")[0]
 
 
 def page_entry(relative: str, context: dict) -> Entry | None:
@@ -168,7 +170,7 @@ class Sitemap:
         settings = pelican.settings
         output = Path(pelican.output_path)
         siteurl = settings.get("SITEURL") or settings.get("FEED_DOMAIN", "")
-        named = children(self.pages, settings.get("SITEMAP_MAX_URLS", MAX_URLS))
+        named = children(self.pages, max(1, int(settings.get("SITEMAP_MAX_URLS", MAX_URLS))))
         for name, paths in named.items():
             write_if_changed(output / name, urlset(siteurl, self.pages, paths))
         for stale in sorted((output / CHILDREN).glob("*.xml")):

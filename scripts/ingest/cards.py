@@ -38,10 +38,17 @@ SITE_NAME = os.environ.get("NEWS_DIGEST_SITE_NAME", "News Digest")
 
 @dataclass(frozen=True)
 class Card:
-    """A story's drawn card, ready to be written: `files` maps its name to its bytes."""
+    """A story's drawn card: its name now, its bytes only when it is written
+    (`files`), so a story the converter leaves as it is costs no drawing."""
 
     name: str
-    files: tuple[tuple[str, bytes], ...]
+    headline: str
+    desk: str
+    site_name: str = SITE_NAME
+
+    @property
+    def files(self) -> tuple[tuple[str, bytes], ...]:
+        return ((self.name, drawn_card(self.headline, self.desk, self.site_name)),)
 
 
 def jpeg(image: Image.Image) -> bytes:
@@ -59,11 +66,30 @@ def centred_crop(image: Image.Image, ratio: tuple[int, int]) -> Image.Image:
     return image.crop((left, top, left + width, top + height))
 
 
+MIN_CROP_PIXELS = 50_000  # Google's least for a structured-data image
+
+
+def on_paper(image: Image.Image) -> Image.Image:
+    """A photo with transparency set on the site's paper, not on black, as JPEG would."""
+    if image.mode in ("RGBA", "LA"):
+        flat = Image.new("RGB", image.size, PAPER)
+        flat.paste(image, mask=image.getchannel("A"))
+        return flat
+    return image.convert("RGB")
+
+
+def usable_crops(image: Image.Image) -> tuple[str, ...]:
+    """The crops of at least MIN_CROP_PIXELS a photo this size gives."""
+    return tuple(name for name, ratio in CROPS.items()
+                 if (crop := centred_crop(image, ratio)).width * crop.height >= MIN_CROP_PIXELS)
+
+
 def photo_crops(image: Image.Image, base: str) -> list[tuple[str, bytes]]:
-    """Each crop of the photo at up to CROP_WIDTH, and the card (`<base>-card.jpg`)."""
+    """Each crop of the photo (of those large enough) at up to CROP_WIDTH, and the card (`<base>-card.jpg`)."""
+    image = on_paper(image)
     files = []
-    for name, ratio in CROPS.items():
-        crop = centred_crop(image, ratio)
+    for name in usable_crops(image):
+        crop = centred_crop(image, CROPS[name])
         if crop.width > CROP_WIDTH:
             crop = crop.resize((CROP_WIDTH, round(crop.height * CROP_WIDTH / crop.width)), Image.Resampling.LANCZOS)
         files.append((f"{base}-{name}.jpg", jpeg(crop)))
@@ -127,8 +153,7 @@ def is_rtl(text: str) -> bool:
 
 
 def story_card(slug: str, headline: str, desk: str, site_name: str = SITE_NAME) -> Card:
-    name = card_name(slug, headline, desk, site_name)
-    return Card(name, ((name, drawn_card(headline, desk, site_name)),))
+    return Card(card_name(slug, headline, desk, site_name), headline, desk, site_name)
 
 
 def drawn_card(headline: str, desk: str, site_name: str = SITE_NAME) -> bytes:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, features
 
-from .cards import CROPS, photo_crops
+from .cards import photo_crops, usable_crops
 
 WIDTHS = (480, 800, 1200)
 QUALITY = {"webp": 72, "avif": 55}
@@ -90,7 +90,7 @@ def make_photo(raw: bytes, slug: str) -> Photo:
     files += photo_crops(image, base)
     largest = widths[-1]
     return Photo(base, largest, round(image.height * largest / image.width), widths, written, tuple(files),
-                 crops=tuple(CROPS), card=f"{base}-card.jpg")
+                 crops=usable_crops(image), card=f"{base}-card.jpg")
 
 
 def _has_alpha(image: Image.Image) -> bool:

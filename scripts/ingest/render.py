@@ -128,6 +128,23 @@ def is_hand_edited(text: str) -> bool:
     return stored != content_hash(rest)
 
 
+_PICTURE_LINES = re.compile(r"^(Card|Photo-Crops): .*\n", re.MULTILINE)
+_MODIFIED = re.compile(r"^Modified: (\d{4}-\d{2}-\d{2})$", re.MULTILINE)
+
+
+def without_pictures(text: str) -> str:
+    """The post without its card and crops lines: adding them changes no story."""
+    return _PICTURE_LINES.sub("", without_modified(text))
+
+
+def modified_of(text: str) -> date | None:
+    found = _MODIFIED.search(text)
+    try:
+        return date.fromisoformat(found[1]) if found else None
+    except ValueError:
+        return None
+
+
 def without_modified(text: str) -> str:
     """The post without its hash and `Modified` lines, to compare two imports."""
     _, rest = split_hash(text)

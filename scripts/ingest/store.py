@@ -30,7 +30,7 @@ from pathlib import Path
 
 from .enrich import Post
 from .files import write_whole
-from .render import is_hand_edited, render_post, without_modified
+from .render import is_hand_edited, modified_of, render_post, without_modified, without_pictures
 
 _HEADER_LINE = re.compile(r"^(Slug|Story|Date|Date-Given): *(.*?) *$", re.MULTILINE)
 
@@ -307,6 +307,10 @@ def _plan_update(post: Post, folder: Path, name: str, existing: OnDisk, today: d
     if path == old_path and without_modified(existing.text) == without_modified(fresh):
         return Planned("unchanged", path, None, post)
     moved = path != old_path
+    if not moved and without_pictures(existing.text) == without_pictures(fresh):
+        # Only its card or crops are new (a post converted before cards existed):
+        # no "Updated" date for a story that did not change.
+        return Planned("updated", path, render_post(post, slug, modified_of(existing.text)), post, "card added")
     if existing.story is None:
         # A post from before posts carried their Story line: given one now,
         # without an "Updated" date its readers would take for a correction.
@@ -375,10 +379,11 @@ def write_photos(planned: list[Planned], root: Path) -> dict[Path, OSError]:
     failed = {}
     for item in planned:
         photo, card = item.post.photo, item.post.card
-        pictures = [*(photo.files if photo else ()), *(card.files if card else ())]
-        if item.text is None or not pictures:
+        if item.text is None or not (photo or card):
             continue
-        missing = [(root / name, data) for name, data in pictures if not (root / name).exists()]
+        missing = [(root / name, data) for name, data in (photo.files if photo else ()) if not (root / name).exists()]
+        if card and not (root / card.name).exists():  # drawn here, for a post about to be written, once
+            missing += [(root / name, data) for name, data in card.files]
         errors = write_files(missing)
         if errors:
             failed[item.path] = errors[0][1]

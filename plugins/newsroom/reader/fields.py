@@ -145,7 +145,8 @@ def _check_corrections(metadata: dict, where: str) -> None:
         except (TypeError, ValueError):  # no match, or a day that is no date
             log.warning("%s: Correction %r is not 'YYYY-MM-DD: what was corrected'; left out", where, text)
     if corrections:
-        metadata["corrections"] = tuple(sorted(corrections))
+        # By day; two of one day in the order the editor wrote them.
+        metadata["corrections"] = tuple(sorted(corrections, key=lambda correction: correction.day))
 
 
 def checked_metadata(metadata: dict, unusable: list[tuple[str, object]], settings: dict, where: str,
