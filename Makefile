@@ -19,7 +19,7 @@ PUBLIC := public
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv convert html serve devserver publish deploy deploy-address deploy-tools test bench lighthouse clean
+.PHONY: help venv convert html serve devserver publish deploy deploy-address deploy-tools edition send-edition test bench lighthouse clean
 
 help:  ## list the commands
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -67,6 +67,14 @@ deploy-tools: $(DEPLOY_STAMP)  # the upload's own packages: CI installs them bef
 deploy: deploy-address deploy-tools  ## publish, then sync public/ to DEPLOY_URL (s3://bucket/prefix), under one build lock: changed files only (DRY_RUN=1 prints the plan; CONFIRM_DELETIONS=1 past the deletion limit; VERIFY=1 lists the whole bucket)
 	SITEURL="$(SITEURL)" $(BIN)/python scripts/build_site.py $(PUBLISHCONF) --output $(PUBLIC) $(if $(NO_WAIT),--no-wait) --then \
 	  $(BIN)/python scripts/deploy.py $(PUBLIC) --record cache/build.db $(if $(VERIFY),--verify) $(if $(DRY_RUN),--dry-run) $(if $(CONFIRM_DELETIONS),--allow-deletions) $(if $(MAX_DELETE_SHARE),--max-delete-share $(MAX_DELETE_SHARE)) $(if $(GRACE),--grace $(GRACE))
+
+edition: $(STAMP)  ## the day's edition as an email from public/ (make publish first): make edition DATE=YYYY-MM-DD; prints the .eml's path
+	@test -n "$(DATE)" || { echo "error: edition: give the day: make edition DATE=YYYY-MM-DD" >&2; exit 2; }
+	SITEURL="$(SITEURL)" $(BIN)/python scripts/edition.py $(DATE) --site $(PUBLIC) --settings $(PUBLISHCONF)
+
+send-edition: $(STAMP)  ## send it: make send-edition DATE=YYYY-MM-DD SMTP_URL=smtps://user@host:465 TO=readers.txt (password in SMTP_PASSWORD)
+	@test -n "$(DATE)" -a -n "$(SMTP_URL)" -a -n "$(TO)" || { echo "error: send-edition: make send-edition DATE=YYYY-MM-DD SMTP_URL=smtps://user@host:465 TO=readers.txt" >&2; exit 2; }
+	SITEURL="$(SITEURL)" $(BIN)/python scripts/edition.py $(DATE) --site $(PUBLIC) --settings $(PUBLISHCONF) --send "$(SMTP_URL)" --to "$(TO)"
 
 test: $(TEST_STAMP)  ## lint, then run the test suite
 	$(BIN)/ruff check .

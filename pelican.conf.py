@@ -1,5 +1,6 @@
 """Pelican settings for News Digest. `make html` builds with these; `make publish` adds publish.conf.py."""
 
+import os
 import tomllib
 from pathlib import Path
 
@@ -142,3 +143,11 @@ CONTENT_CACHING_LAYER = "reader"
 CACHE_PATH = "cache/html"  # publish.conf.py keeps its own
 CHECK_MODIFIED_METHOD = "mtime"
 GZIP_CACHE = False  # the cache is read on every build: uncompressed loads faster
+
+# The day's edition by email (plugins/newsroom/edition.py, scripts/edition.py):
+# who it comes from, where a reader unsubscribes (the List-Unsubscribe header
+# and the footer's link), and how much of each summary it carries (Gmail
+# clips a message over 102 KB: 40 stories at 400 characters stay well under).
+EDITION_FROM = os.environ.get("EDITION_FROM", "News Digest <edition@news-digest.example>")
+EDITION_UNSUBSCRIBE_URL = os.environ.get("EDITION_UNSUBSCRIBE_URL", "")
+EDITION_SUMMARY_CHARACTERS = 400

@@ -17,6 +17,7 @@ sees another's address.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
 import smtplib
@@ -62,6 +63,8 @@ def edition_message(site: Path, day: date, settings: dict) -> EmailMessage:
             message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    # The boundary from the parts, not chance: the same edition is the same file.
+    message.set_boundary("==edition-" + hashlib.sha256((text + html).encode("utf-8")).hexdigest()[:24] + "==")
     return message
 
 
@@ -115,7 +118,7 @@ def send(message: EmailMessage, smtp_url: str, to: list[str], password: str | No
 def read_settings(path: Path) -> dict:
     from pelican.settings import read_settings as pelican_settings
 
-    return pelican_settings(str(path))
+    return pelican_settings(str(path), override={"PATH": str(ROOT / "content")})  # the settings, not the posts
 
 
 def main(argv: list[str] | None = None) -> int:

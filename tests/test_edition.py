@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 from datetime import date, timedelta
 from email import policy
 from email.parser import BytesParser
@@ -47,17 +48,28 @@ def edition_site(tmp_path_factory) -> Path:
     return build_site(sorted(posts.glob("*.md")), work / "site", override=SETTINGS)
 
 
-def message_of(site: Path, day: date, tmp_path: Path, capsys) -> bytes:
-    import edition
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
+
+def settings_file(tmp_path: Path) -> Path:
+    """The project's settings with the site's address and the edition's own."""
     settings = tmp_path / "settings.py"
     settings.write_text(
         "from pelican.settings import load_source\n"
         f"_base = load_source('edition_test_base', {str(ROOT / 'pelican.conf.py')!r})\n"
         "globals().update({name: value for name, value in vars(_base).items() if name.isupper()})\n"
         + "".join(f"{name} = {value!r}\n" for name, value in SETTINGS.items()), encoding="utf-8")
+    return settings
+
+
+def message_of(site: Path, day: date, tmp_path: Path, capsys) -> bytes:
+    import edition
+
     code = edition.main([day.isoformat(), "--site", str(site), "--out", str(tmp_path / "editions"),
-                         "--settings", str(settings)])
+                         "--settings", str(settings_file(tmp_path))])
     printed = capsys.readouterr().out.strip()
     assert code == 0 and printed == str(tmp_path / "editions" / f"{day}.eml")
     return Path(printed).read_bytes()
@@ -77,9 +89,10 @@ def test_each_days_edition_has_an_email_of_one_column_with_inlined_styles_and_ab
         assert text.count("Read the story: " + SITEURL) == count and f"Unsubscribe: {UNSUBSCRIBE}" in text
 
 
-def test_a_40_story_edition_stays_under_gmails_clip(edition_site, tmp_path, capsys):
+def test_a_40_story_edition_stays_under_gmails_clip_and_is_the_same_file_each_time(edition_site, tmp_path, capsys):
     raw = message_of(edition_site, DAY, tmp_path, capsys)
     assert len(raw) < 102 * 1024
+    assert message_of(edition_site, DAY, tmp_path / "again", capsys) == raw
 
 
 def test_make_edition_writes_a_message_of_text_and_html_with_list_unsubscribe(edition_site, tmp_path, capsys):
@@ -107,14 +120,14 @@ def test_the_edition_is_sent_through_a_real_smtp_server_one_message_a_reader(edi
             return "250 OK"
 
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=0)
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
         readers = tmp_path / "readers.txt"
         readers.write_text("# the list\nann@example.org\n\nbob@example.net  # joined in May\n", encoding="utf-8")
-        code = edition.main([DAY.isoformat(), "--site", str(edition_site), "--send",
-                             f"smtp://127.0.0.1:{controller.server.sockets[0].getsockname()[1]}",
-                             "--to", str(readers)])
+        code = edition.main([DAY.isoformat(), "--site", str(edition_site), "--settings", str(settings_file(tmp_path)),
+                             "--send", f"smtp://127.0.0.1:{port}", "--to", str(readers)])
     finally:
         controller.stop()
     assert code == 0 and "sent the edition of 2025-04-08 to 2 addresses" in capsys.readouterr().out
@@ -133,13 +146,13 @@ def test_a_password_is_never_sent_without_tls(edition_site, tmp_path, capsys, mo
         async def handle_DATA(self, server, session, envelope):
             return "250 OK"
 
-    controller = Controller(Inbox(), hostname="127.0.0.1", port=0)
+    port = free_port()
+    controller = Controller(Inbox(), hostname="127.0.0.1", port=port)
     controller.start()
     monkeypatch.setenv("SMTP_PASSWORD", "secret")
     try:
         readers = tmp_path / "readers.txt"
         readers.write_text("ann@example.org\n", encoding="utf-8")
-        port = controller.server.sockets[0].getsockname()[1]
         code = edition.main([DAY.isoformat(), "--site", str(edition_site), "--send",
                              f"smtp://editor@127.0.0.1:{port}", "--to", str(readers)])
     finally:

@@ -48,6 +48,7 @@ from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from .corrections import corrections_html
+from .edition import is_day_edition, write_edition_email
 from .epoch import dated_by_its_items
 from .files import write_atomically
 from .jsonfeed import json_feed, json_path
@@ -403,6 +404,8 @@ class IncrementalWriter(Writer):
                                override_output=override_output, **kwargs)
         finally:
             signals.content_written.disconnect(record)
+        if is_day_edition(template_name, {**context, **kwargs}):  # and the edition as an email, kept with it
+            written += write_edition_email(self.output_path, name, template, {**context, **kwargs})
         self._record(name, key, written)
         self.rendered += len(written)
         self._advance(len(written))

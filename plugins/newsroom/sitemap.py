@@ -66,7 +66,8 @@ def page_entry(relative: str, context: dict) -> Entry | None:
     """The sitemap's entry for a page just written, or None when it lists none."""
     article = context.get("article")
     obj = article or context.get("page")
-    if not relative.endswith(".html") or relative in SITEMAP_EXCLUDE or not is_published(obj):
+    if (not relative.endswith(".html") or relative in SITEMAP_EXCLUDE or relative.endswith("/email.html")
+            or not is_published(obj)):
         return None
     listed = context.get("articles_page")  # a listing page: its newest story (listings.py)
     shown = listed["stories"] if isinstance(listed, dict) else context.get("articles") or []
