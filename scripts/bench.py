@@ -388,6 +388,18 @@ class LocalStore:
         self.server.wait()
 
 
+def sitemap_sizes(output: Path) -> dict[str, int]:
+    """The sitemap index and its largest child, against the protocol's 50,000 URLs and 50 MB."""
+    index = (output / "sitemap.xml").read_text(encoding="utf-8")
+    children = sorted((output / "sitemaps").glob("*.xml"))
+    urls = {child: child.read_text(encoding="utf-8").count("<loc>") for child in children}
+    largest = max(children, key=lambda child: (urls[child], child.stat().st_size))
+    return {"sitemap_children": index.count("<sitemap>"), "sitemap_index_bytes": len(index.encode("utf-8")),
+            "sitemap_largest_urls": urls[largest], "sitemap_largest_bytes": largest.stat().st_size,
+            "sitemap_urls": sum(urls.values()),
+            "news_sitemap_urls": (output / "news-sitemap.xml").read_text(encoding="utf-8").count("<loc>")}
+
+
 def measure_daily(work: Path, raw: Path, articles: int, deploys: bool = True) -> dict:
     """An editor's days on one project, each step the real command, end to end.
 
@@ -398,6 +410,7 @@ def measure_daily(work: Path, raw: Path, articles: int, deploys: bool = True) ->
     project = daily_project(work, raw)
     results = timings(make_html(project), "e2e_cold")
     results["site_files"] = tree_size(project / "output")[0]
+    results.update(sitemap_sizes(project / "output"))
     results.update(timings(make_html(project), "e2e_nothing"))
     shutil.copy(extra_article(work / "new-daily", articles + 1, NEWEST_DAY), project / "content" / "raw")
     results.update(timings(make_html(project), "e2e_one_new"))
@@ -575,6 +588,13 @@ def format_table(summary: dict, articles: int) -> str:
             rows.append((label, f"{cell('daily', f'{prefix}_s', digits=2)}{versus_hugo}, {memory('daily', prefix)}",
                          "", f"{cell('hugo', 'cold_s', digits=2)}, {memory('hugo', 'cold')}"
                          if prefix == "e2e_cold" and "hugo" in summary else ""))
+        if "sitemap_children" in daily:
+            rows.append(("sitemaps after the cold build: children in the index / URLs in all / largest child "
+                         "(URLs, bytes) / news sitemap URLs",
+                         f"{cell('daily', 'sitemap_children', '', 0)} / {cell('daily', 'sitemap_urls', '', 0)} / "
+                         f"{cell('daily', 'sitemap_largest_urls', '', 0)}, "
+                         f"{cell('daily', 'sitemap_largest_bytes', '', 0)} bytes / "
+                         f"{cell('daily', 'news_sitemap_urls', '', 0)}", "", ""))
         if "deploy_first_uploads" in daily:
             rows.append(("`make deploy`: files uploaded, first / nothing changed / after one new dump "
                          "(local S3 server)",

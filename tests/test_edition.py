@@ -57,6 +57,7 @@ def free_port() -> int:
 def settings_file(tmp_path: Path) -> Path:
     """The project's settings with the site's address and the edition's own."""
     settings = tmp_path / "settings.py"
+    tmp_path.mkdir(parents=True, exist_ok=True)
     settings.write_text(
         "from pelican.settings import load_source\n"
         f"_base = load_source('edition_test_base', {str(ROOT / 'pelican.conf.py')!r})\n"

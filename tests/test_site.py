@@ -35,7 +35,8 @@ def articles(site: Path) -> list[str]:
 
 
 def all_pages(site: Path) -> list[Path]:
-    return sorted(p for p in site.rglob("*.html") if "pagefind" not in p.parts)
+    """The site's pages (an edition's email.html is a message, tested in test_edition.py)."""
+    return sorted(p for p in site.rglob("*.html") if "pagefind" not in p.parts and p.name != "email.html")
 
 
 # ---- URL scheme -------------------------------------------------------------
