@@ -112,6 +112,18 @@ def require_tool(path: str | None, name: str) -> str:
 
 
 @pytest.fixture(scope="session")
+def sources_site(tmp_path_factory) -> Path:
+    """A site of stories from other outlets: the seed, a saved page, a feed of full stories."""
+    import convert_articles
+    from sitebuild import build_site
+
+    work = tmp_path_factory.mktemp("sources")
+    inputs = [SEED, FIXTURES / "pages" / "harbour_strike.html", FIXTURES / "feeds" / "islands_full.rss"]
+    assert convert_articles.main([*map(str, inputs), "--output", str(work / "posts")]) == 0
+    return build_site(sorted((work / "posts").glob("*.md")), work)
+
+
+@pytest.fixture(scope="session")
 def site_url(site):
     """`site` served over HTTP on 127.0.0.1 at a free port."""
     import functools

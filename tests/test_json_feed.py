@@ -11,21 +11,14 @@ from urllib.parse import urlparse
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-from conftest import FIXTURES, SEED
-from sitebuild import build_site
 
 pytestmark = pytest.mark.site
 RFC_3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    import convert_articles
-
-    work = tmp_path_factory.mktemp("jsonfeed")
-    inputs = [SEED, FIXTURES / "pages" / "harbour_strike.html", FIXTURES / "feeds" / "islands_full.rss"]
-    assert convert_articles.main([*map(str, inputs), "--output", str(work / "posts")]) == 0
-    return build_site(sorted((work / "posts").glob("*.md")), work)
+def site(sources_site):
+    return sources_site
 
 
 def spec_problems(feed: dict) -> list[str]:

@@ -7,21 +7,14 @@ import json
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-from conftest import FIXTURES, SEED
-from sitebuild import build_site
 
 pytestmark = pytest.mark.site
 HARBOUR = "2025/06/12/harbour-strike-ends-after-nine-days-as-dockers-accept-pay-offer/index.html"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    import convert_articles
-
-    work = tmp_path_factory.mktemp("sources")
-    inputs = [SEED, FIXTURES / "pages" / "harbour_strike.html", FIXTURES / "feeds" / "islands_full.rss"]
-    assert convert_articles.main([*map(str, inputs), "--output", str(work / "posts")]) == 0
-    return build_site(sorted((work / "posts").glob("*.md")), work)
+def site(sources_site):
+    return sources_site
 
 
 def soup(site, path):
