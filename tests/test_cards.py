@@ -136,3 +136,18 @@ def test_a_post_from_before_cards_gets_its_card_without_an_updated_date(convert,
     text = path.read_text(encoding="utf-8")
     assert "Modified:" not in text and "\nCard: images/" in text
     assert (tmp_path / header_of(text)["Card"]).is_file()
+
+
+def test_cards_drawn_on_every_core_are_the_cards_drawn_in_one(tmp_path, monkeypatch):
+    """A first import of an archive draws its cards in a pool of processes: the same files."""
+    from ingest import store
+    from ingest.cards import story_card
+
+    cards = [story_card(f"story-{n}", f"Harbour board meets for the {n}th time", "Europe") for n in range(6)]
+    (tmp_path / "one" / "images").mkdir(parents=True)
+    (tmp_path / "all" / "images").mkdir(parents=True)
+    assert store.drawn_cards(cards, tmp_path / "one") == [None] * 6
+    monkeypatch.setattr(store, "CARD_POOL_MIN", 2)
+    assert store.drawn_cards(cards, tmp_path / "all") == [None] * 6
+    one = {path.name: path.read_bytes() for path in (tmp_path / "one" / "images").iterdir()}
+    assert len(one) == 6 and one == {path.name: path.read_bytes() for path in (tmp_path / "all" / "images").iterdir()}

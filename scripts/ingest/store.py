@@ -373,21 +373,49 @@ def updated_lists(planned: list[Planned], written: set[Path], imported: dict[str
     return imported, removed
 
 
+CARD_POOL_MIN = 64  # fewer cards than this are drawn faster than a pool starts
+
+
 def write_photos(planned: list[Planned], root: Path) -> dict[Path, OSError]:
-    """The photo files of the posts about to be written, those not there yet;
-    returns the posts whose photo could not be written (they are not written either)."""
+    """The photo files and cards of the posts about to be written, those not there
+    yet; returns the posts whose pictures could not be written (they are not
+    written either). Cards are drawn here, only for posts written, on every core
+    when there are many (a first import of an archive)."""
     failed = {}
+    cards = []
     for item in planned:
         photo, card = item.post.photo, item.post.card
         if item.text is None or not (photo or card):
             continue
         missing = [(root / name, data) for name, data in (photo.files if photo else ()) if not (root / name).exists()]
-        if card and not (root / card.name).exists():  # drawn here, for a post about to be written, once
-            missing += [(root / name, data) for name, data in card.files]
         errors = write_files(missing)
         if errors:
             failed[item.path] = errors[0][1]
+        elif card and not (root / card.name).exists():
+            cards.append((item.path, card))
+    for path, error in zip((path for path, _ in cards), drawn_cards([card for _, card in cards], root), strict=True):
+        if error is not None:
+            failed[path] = error
     return failed
+
+
+def draw_card_file(card, root: Path) -> OSError | None:
+    """Draw one card and write it whole; the error, if the disk refused it."""
+    errors = write_files([(root / name, data) for name, data in card.files])
+    return errors[0][1] if errors else None
+
+
+def drawn_cards(cards: list, root: Path) -> list[OSError | None]:
+    """Each card drawn and written, in a pool of processes when there are many:
+    the drawing is CPU-bound and the files are the workers' to write."""
+    if len(cards) < CARD_POOL_MIN or (os.cpu_count() or 1) < 2:
+        return [draw_card_file(card, root) for card in cards]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(mp_context=multiprocessing.get_context("fork")) as pool:
+        chunk = max(1, len(cards) // ((os.cpu_count() or 2) * 8))
+        return list(pool.map(draw_card_file, cards, [root] * len(cards), chunksize=chunk))
 
 
 def apply_plan(planned: list[Planned], folder: Path, imported: dict[str, str],
