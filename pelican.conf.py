@@ -151,3 +151,5 @@ GZIP_CACHE = False  # the cache is read on every build: uncompressed loads faste
 EDITION_FROM = os.environ.get("EDITION_FROM", "News Digest <edition@news-digest.example>")
 EDITION_UNSUBSCRIBE_URL = os.environ.get("EDITION_UNSUBSCRIBE_URL", "")
 EDITION_SUMMARY_CHARACTERS = 400
+EDITION_EMAIL_SUMMARIES = 30  # the first stories with their summaries...
+EDITION_EMAIL_STORIES = 80  # ...the next with their headlines; the rest: one link to the edition

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.site
 SITEURL = "https://digest.example.org"
 UNSUBSCRIBE = "https://digest.example.org/unsubscribe"
 DAY = date(2025, 4, 8)
+BUSY_DAY = date(2025, 4, 9)  # 120 stories
 DESKS = ("Europe", "Asia", "Africa", "Americas", "Middle East")
 SETTINGS = {"SITEURL": SITEURL, "FEED_DOMAIN": SITEURL, "EDITION_UNSUBSCRIBE_URL": UNSUBSCRIBE,
             "EDITION_FROM": "News Digest <edition@digest.example.org>"}
@@ -34,12 +35,12 @@ def summary(number: int) -> str:
 
 @pytest.fixture(scope="module")
 def edition_site(tmp_path_factory) -> Path:
-    """40 stories on 8 April 2025, two the day before, built with an absolute SITEURL."""
+    """40 stories on 8 April 2025, two the day before, 120 the day after, built with an absolute SITEURL."""
     work = tmp_path_factory.mktemp("edition")
     posts = work / "posts"
     posts.mkdir()
-    for number in range(42):
-        day = DAY if number < 40 else DAY - timedelta(days=1)
+    for number in range(42 + 120):
+        day = DAY if number < 40 else DAY - timedelta(days=1) if number < 42 else BUSY_DAY
         title = f"Harbour works in district {number} run into the summer as the sea wall fails its survey"
         (posts / f"{day}-story-{number}.md").write_text(
             f"Title: {title}\nDate: {day}\nSlug: story-{number}\nCategory: {DESKS[number % 5]}\n"
@@ -94,6 +95,17 @@ def test_a_40_story_edition_stays_under_gmails_clip_and_is_the_same_file_each_ti
     raw = message_of(edition_site, DAY, tmp_path, capsys)
     assert len(raw) < 102 * 1024
     assert message_of(edition_site, DAY, tmp_path / "again", capsys) == raw
+
+
+def test_a_120_story_edition_lists_80_and_links_the_rest_under_gmails_clip(edition_site, tmp_path, capsys):
+    raw = message_of(edition_site, BUSY_DAY, tmp_path, capsys)
+    assert len(raw) < 102 * 1024
+    message = BytesParser(policy=policy.default).parsebytes(raw)
+    html = BeautifulSoup(message.get_body(("html",)).get_content(), "html.parser")
+    assert len(html.select(".summary")) == 30 and len(html.select(".title")) == 80
+    assert html.select(".story")[-1].get_text(strip=True) == "40 more stories in the edition on the web"
+    assert "40 more in the edition on the web: https://digest.example.org/2025/04/09/" in \
+        message.get_body(("plain",)).get_content()
 
 
 def test_make_edition_writes_a_message_of_text_and_html_with_list_unsubscribe(edition_site, tmp_path, capsys):

@@ -9,8 +9,10 @@ css-inline, as mail clients that drop `<style>` need, and every link absolute
 (SITEURL, or FEED_DOMAIN for the local preview); the text is its plain twin.
 `scripts/edition.py` makes them one MIME message and sends it.
 
-Gmail clips a message over 102 KB, so a summary is cut at
-EDITION_SUMMARY_CHARACTERS and an email over the limit is one warning.
+Gmail clips a message over 102 KB, so the first EDITION_EMAIL_SUMMARIES
+stories carry their summaries (cut at EDITION_SUMMARY_CHARACTERS), the next
+up to EDITION_EMAIL_STORIES their headlines, and the rest are one link to
+the edition; an email over the limit all the same is one warning.
 """
 
 from __future__ import annotations
@@ -41,13 +43,17 @@ def email_text(stories: list, settings: dict, page_url: str) -> str:
     base = settings.get("SITEURL") or settings.get("FEED_DOMAIN", "")
     day = stories[0].date.strftime(settings["DEFAULT_DATE_FORMAT"])
     limit = settings.get("EDITION_SUMMARY_CHARACTERS", 400)
+    summarised, listed = settings.get("EDITION_EMAIL_SUMMARIES", 30), settings.get("EDITION_EMAIL_STORIES", 80)
     lines = [f"{settings['SITENAME']}: the edition of {day}", f"Read it on the web: {base}/{page_url}", ""]
-    for story in stories:
-        summary = " ".join(Markup(story.summary).striptags().split())
+    for number, story in enumerate(stories[:listed], start=1):
+        summary = " ".join(Markup(story.summary).striptags().split()) if number <= summarised else ""
         if len(summary) > limit:
             summary = summary[:limit].rsplit(" ", 1)[0] + "…"
-        lines += [story.category.name.upper(), *textwrap.wrap(story.title, TEXT_WIDTH), "",
-                  *textwrap.wrap(summary, TEXT_WIDTH), f"Read the story: {base}/{story.url}", "", "---", ""]
+        lines += [story.category.name.upper(), *textwrap.wrap(story.title, TEXT_WIDTH),
+                  *(["", *textwrap.wrap(summary, TEXT_WIDTH)] if summary else []),
+                  f"Read the story: {base}/{story.url}", "", "---", ""]
+    if len(stories) > listed:
+        lines += [f"{len(stories) - listed} more in the edition on the web: {base}/{page_url}", ""]
     unsubscribe = settings.get("EDITION_UNSUBSCRIBE_URL")
     lines.append(f"You get this email because you signed up for {settings['SITENAME']}'s daily edition."
                  + (f" Unsubscribe: {unsubscribe}" if unsubscribe else ""))
