@@ -152,4 +152,4 @@ EDITION_FROM = os.environ.get("EDITION_FROM", "News Digest <edition@news-digest.
 EDITION_UNSUBSCRIBE_URL = os.environ.get("EDITION_UNSUBSCRIBE_URL", "")
 EDITION_SUMMARY_CHARACTERS = 400
 EDITION_EMAIL_SUMMARIES = 30  # the first stories with their summaries...
-EDITION_EMAIL_STORIES = 80  # ...the next with their headlines; the rest: one link to the edition
+EDITION_EMAIL_STORIES = 60  # ...the next with their headlines; the rest: one link to the edition

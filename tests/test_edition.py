@@ -97,14 +97,14 @@ def test_a_40_story_edition_stays_under_gmails_clip_and_is_the_same_file_each_ti
     assert message_of(edition_site, DAY, tmp_path / "again", capsys) == raw
 
 
-def test_a_120_story_edition_lists_80_and_links_the_rest_under_gmails_clip(edition_site, tmp_path, capsys):
+def test_a_120_story_edition_lists_60_and_links_the_rest_under_gmails_clip(edition_site, tmp_path, capsys):
     raw = message_of(edition_site, BUSY_DAY, tmp_path, capsys)
     assert len(raw) < 102 * 1024
     message = BytesParser(policy=policy.default).parsebytes(raw)
     html = BeautifulSoup(message.get_body(("html",)).get_content(), "html.parser")
-    assert len(html.select(".summary")) == 30 and len(html.select(".title")) == 80
-    assert html.select(".story")[-1].get_text(strip=True) == "40 more stories in the edition on the web"
-    assert "40 more in the edition on the web: https://digest.example.org/2025/04/09/" in \
+    assert len(html.select(".summary")) == 30 and len(html.select(".title")) == 60
+    assert html.select(".story")[-1].get_text(strip=True) == "60 more stories in the edition on the web"
+    assert "60 more in the edition on the web: https://digest.example.org/2025/04/09/" in \
         message.get_body(("plain",)).get_content()
 
 

@@ -43,7 +43,7 @@ def email_text(stories: list, settings: dict, page_url: str) -> str:
     base = settings.get("SITEURL") or settings.get("FEED_DOMAIN", "")
     day = stories[0].date.strftime(settings["DEFAULT_DATE_FORMAT"])
     limit = settings.get("EDITION_SUMMARY_CHARACTERS", 400)
-    summarised, listed = settings.get("EDITION_EMAIL_SUMMARIES", 30), settings.get("EDITION_EMAIL_STORIES", 80)
+    summarised, listed = settings.get("EDITION_EMAIL_SUMMARIES", 30), settings.get("EDITION_EMAIL_STORIES", 60)
     lines = [f"{settings['SITENAME']}: the edition of {day}", f"Read it on the web: {base}/{page_url}", ""]
     for number, story in enumerate(stories[:listed], start=1):
         summary = " ".join(Markup(story.summary).striptags().split()) if number <= summarised else ""
