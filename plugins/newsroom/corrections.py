@@ -14,7 +14,6 @@ converter updates because its source changed gets none by itself.
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from markupsafe import escape
 from pelican.generators import Generator
 
 from .epoch import dated_by_its_items
-from .jsonfeed import VERSION
+from .jsonfeed import absolute, feed_document, site_address
 from .sitemap import write_if_changed
 
 CORRECTIONS_SAVE_AS = "corrections/index.html"
@@ -44,17 +43,13 @@ def every_correction(articles) -> list[tuple]:
     return sorted(found, key=lambda pair: (pair[0].day, pair[1].date, pair[1].url), reverse=True)
 
 
-def _absolute(base: str, url: str) -> str:
-    return f"{base.rstrip('/')}/{url}"
-
-
 def corrections_atom(listed: list[tuple], settings: dict) -> str:
-    base = settings.get("FEED_DOMAIN") or settings.get("SITEURL") or ""
+    base = site_address(settings)
     feed = dated_by_its_items(Atom1Feed(
-        title=f"{settings['SITENAME']} - Corrections", link=_absolute(base, CORRECTIONS_URL),
-        feed_url=_absolute(base, FEED_PATH), description="", language=settings.get("DEFAULT_LANG")))
+        title=f"{settings['SITENAME']} - Corrections", link=absolute(base, CORRECTIONS_URL),
+        feed_url=absolute(base, FEED_PATH), description="", language=settings.get("DEFAULT_LANG")))
     for correction, article in listed:
-        link = _absolute(base, article.url)
+        link = absolute(base, article.url)
         stamp = datetime.combine(correction.day, datetime.min.time(), UTC)
         feed.add_item(title=f"Correction: {article.title}", link=f"{link}#corrections",
                       unique_id=f"{link}#correction-{correction.day.isoformat()}-{_number(correction, article)}",
@@ -63,18 +58,14 @@ def corrections_atom(listed: list[tuple], settings: dict) -> str:
 
 
 def corrections_json(listed: list[tuple], settings: dict) -> str:
-    base = settings.get("FEED_DOMAIN") or settings.get("SITEURL") or ""
+    base = site_address(settings)
     items = []
     for correction, article in listed:
-        link = _absolute(base, article.url)
+        link = absolute(base, article.url)
         items.append({"id": f"{link}#correction-{correction.day.isoformat()}-{_number(correction, article)}",
                       "url": f"{link}#corrections", "title": f"Correction: {article.title}",
                       "content_text": correction.text, "date_published": f"{correction.day.isoformat()}T00:00:00Z"})
-    feed = {"version": VERSION, "title": f"{settings['SITENAME']} - Corrections",
-            "home_page_url": _absolute(base, CORRECTIONS_URL), "feed_url": _absolute(base, JSON_FEED_PATH),
-            "language": settings.get("DEFAULT_LANG", "en"),
-            "authors": [{"name": settings["SITENAME"], "url": _absolute(base, "")}], "items": items}
-    return json.dumps(feed, ensure_ascii=False, indent=1) + "\n"
+    return feed_document(settings, f"{settings['SITENAME']} - Corrections", CORRECTIONS_URL, JSON_FEED_PATH, items)
 
 
 def _number(correction, article) -> str:

@@ -24,6 +24,7 @@ import textwrap
 from markupsafe import Markup
 
 from .files import write_atomically
+from .jsonfeed import site_address
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ def is_day_edition(template_name: str | None, context: dict) -> bool:
 
 def email_text(stories: list, settings: dict, page_url: str) -> str:
     """The edition as plain text: each story's desk, headline, summary and address."""
-    base = settings.get("SITEURL") or settings.get("FEED_DOMAIN", "")
+    base = site_address(settings)
     day = stories[0].date.strftime(settings["DEFAULT_DATE_FORMAT"])
     limit = settings.get("EDITION_SUMMARY_CHARACTERS", 400)
     summarised, listed = settings.get("EDITION_EMAIL_SUMMARIES", 30), settings.get("EDITION_EMAIL_STORIES", 60)

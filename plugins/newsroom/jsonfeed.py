@@ -36,7 +36,7 @@ def json_path(atom_path: str) -> str:
     return atom_path.removesuffix(".atom.xml") + ".json"
 
 
-def _absolute(base: str, url: str) -> str:
+def absolute(base: str, url: str) -> str:
     return f"{base.rstrip('/')}/{url.lstrip('/')}"
 
 
@@ -46,7 +46,7 @@ def _iso(stamp) -> str:
 
 def feed_item(story, base: str) -> dict:
     """One story as a JSON Feed item; `story` a feed item (incremental._FeedItem)."""
-    url = _absolute(base, story.url)
+    url = absolute(base, story.url)
     item = {"id": url, "url": url, "title": story._story.title, "content_html": story.get_content(base)}
     summary = " ".join(Markup(getattr(story, "summary", "") or "").striptags().split())  # plain text, as the spec says
     if summary and summary != item["content_html"]:
@@ -66,19 +66,31 @@ def feed_item(story, base: str) -> dict:
     return item
 
 
-def json_feed(items: list, settings: dict, path: str, url: str | None, feed_title: str | None) -> str:
-    """The JSON Feed text for the stories an Atom feed at `path` carries."""
-    base = settings.get("FEED_DOMAIN") or settings.get("SITEURL") or ""
-    sitename = settings["SITENAME"]
+def site_address(settings: dict) -> str:
+    """The site's full address, as feeds, sitemaps, cards and emails need it:
+    SITEURL, or FEED_DOMAIN for the local preview (whose SITEURL is empty)."""
+    return settings.get("SITEURL") or settings.get("FEED_DOMAIN") or ""
+
+
+def feed_document(settings: dict, title: str, home: str, feed_url: str, items: list[dict]) -> str:
+    """A JSON Feed 1.1 document: the site as its author, in the site's language."""
+    base = site_address(settings)
     feed = {
         "version": VERSION,
-        "title": f"{sitename} - {feed_title}" if feed_title else sitename,
-        "home_page_url": _absolute(base, home_page(path)),
-        "feed_url": _absolute(base, json_path(url or path)),
+        "title": title,
+        "home_page_url": absolute(base, home),
+        "feed_url": absolute(base, feed_url),
         "language": settings.get("DEFAULT_LANG", "en"),
-        "authors": [{"name": sitename, "url": _absolute(base, "")}],
-        "items": [feed_item(item, base) for item in items],
+        "authors": [{"name": settings["SITENAME"], "url": absolute(base, "")}],
+        "items": items,
     }
     if settings.get("SITE_DESCRIPTION"):
         feed["description"] = settings["SITE_DESCRIPTION"]
     return json.dumps(feed, ensure_ascii=False, indent=1) + "\n"
+
+
+def json_feed(items: list, settings: dict, path: str, url: str | None, feed_title: str | None) -> str:
+    """The JSON Feed text for the stories an Atom feed at `path` carries."""
+    sitename = settings["SITENAME"]
+    return feed_document(settings, f"{sitename} - {feed_title}" if feed_title else sitename, home_page(path),
+                         json_path(url or path), [feed_item(item, site_address(settings)) for item in items])

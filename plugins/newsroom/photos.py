@@ -14,6 +14,8 @@ import logging
 import os
 import re
 
+from .jsonfeed import site_address
+
 log = logging.getLogger(__name__)
 _BASE = re.compile(r"images/[a-z0-9-]+")
 _SIZE = re.compile(r"([1-9]\d{0,4})x([1-9]\d{0,4})")  # no side of 0: the thumbnail's height divides by the width
@@ -62,7 +64,7 @@ def photo_of(metadata: dict, siteurl: str, absolute: str = "") -> dict | None:
 def frame_photos(generator) -> None:
     """article_generator_finalized: `article.photo` for every story with a lead photo."""
     siteurl = generator.settings.get("SITEURL", "")
-    absolute = siteurl or generator.settings.get("FEED_DOMAIN", "")  # og:image and JSON-LD need a full address
+    absolute = site_address(generator.settings)  # og:image and JSON-LD need a full address
     for article in generator.articles:
         article.photo = article.card = None
         where = os.path.relpath(article.source_path, generator.settings["PATH"])

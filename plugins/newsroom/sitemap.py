@@ -30,6 +30,7 @@ from xml.sax.saxutils import escape
 
 from .epoch import build_epoch
 from .files import write_atomically
+from .jsonfeed import site_address
 
 SITEMAP_EXCLUDE = ("404.html", "search/index.html")
 MAX_URLS = 50_000  # the protocol's cap per file (SITEMAP_MAX_URLS)
@@ -170,7 +171,7 @@ class Sitemap:
     def write(self, pelican):
         settings = pelican.settings
         output = Path(pelican.output_path)
-        siteurl = settings.get("SITEURL") or settings.get("FEED_DOMAIN", "")
+        siteurl = site_address(settings)
         named = children(self.pages, max(1, int(settings.get("SITEMAP_MAX_URLS", MAX_URLS))))
         for name, paths in named.items():
             write_if_changed(output / name, urlset(siteurl, self.pages, paths))
