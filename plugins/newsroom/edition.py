@@ -69,14 +69,17 @@ def email_html(template, context: dict) -> str:
     return css_inline.inline(html)
 
 
-def write_edition_email(output_path: str, page_name: str, template, context: dict) -> list[str]:
-    """Write the edition's email beside its page; the names written, relative to the output."""
+def write_edition_email(output_path: str, page_name: str, template, context: dict, journal) -> list[str]:
+    """Write the edition's email beside its page; the names written, relative to the output.
+    Each file is named in the writer's journal (`journal`) first, as its page is: a build
+    killed here leaves nothing the next build does not know to remove."""
     folder = os.path.dirname(page_name)
     stories = context["articles_page"]["stories"]
     html = email_html(template, context)
     text = email_text(stories, context, context["articles_page"]["url"])
     names = [f"{folder}/{EMAIL_HTML}", f"{folder}/{EMAIL_TEXT}"]
     for name, body in zip(names, (html, text), strict=True):
+        journal(os.path.join(output_path, name))
         write_atomically(os.path.join(output_path, name), body.encode("utf-8"))
     if len(html.encode("utf-8")) + len(text.encode("utf-8")) > GMAIL_CLIP_BYTES:
         log.warning("%s: the email is over Gmail's %d KB; Gmail clips it (lower EDITION_SUMMARY_CHARACTERS)",

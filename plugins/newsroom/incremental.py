@@ -405,7 +405,7 @@ class IncrementalWriter(Writer):
         finally:
             signals.content_written.disconnect(record)
         if is_day_edition(template_name, {**context, **kwargs}):  # and the edition as an email, kept with it
-            written += write_edition_email(self.output_path, name, template, {**context, **kwargs})
+            written += write_edition_email(self.output_path, name, template, {**context, **kwargs}, self._journal)
         self._record(name, key, written)
         self.rendered += len(written)
         self._advance(len(written))
